@@ -1,0 +1,5 @@
+export * from './company.js';
+export * from './measure.js';
+export * from './application.js';
+export * from './access.js';
+export * from './ops.js';

@@ -1,0 +1,96 @@
+import DataLoader from 'dataloader';
+import { and, eq, inArray } from 'drizzle-orm';
+import type { Context } from '../../context.js';
+import { groupInOrder } from '../../context.js';
+import { auditLog, consents } from '../../db/schema/index.js';
+import { decideAccess, type AccessScope } from '../../shared/auth/policy.js';
+import { forbidden } from '../../shared/errors.js';
+import type { CompanyRow } from '../company/company.type.js';
+
+type ConsentRow = typeof consents.$inferSelect;
+
+/** The viewer organisation's consents, per company (only loaded for SUPPORTER viewers). */
+function consentsOfViewerOrg(ctx: Context) {
+  return ctx.loader('consent.ofViewerOrg', () => new DataLoader<number, ConsentRow[]>(async (companyIds) => {
+    const viewer = ctx.viewer;
+    if (viewer.kind !== 'USER' || viewer.role !== 'SUPPORTER') return companyIds.map(() => []);
+    const rows = await ctx.db.select().from(consents)
+      .where(and(inArray(consents.companyId, [...companyIds]), eq(consents.organizationId, viewer.organizationId)));
+    return groupInOrder(companyIds, rows, (r) => r.companyId);
+  }));
+}
+
+interface PendingAudit {
+  companyId: number;
+  scope: string;
+  operation: string;
+}
+
+/** Audit entries of this request, written once when the response is sent (see flushAudit). */
+function pendingAudit(ctx: Context): Map<string, PendingAudit> {
+  return ctx.memo('audit.pending', () => new Map<string, PendingAudit>());
+}
+
+/**
+ * Decides whether the viewer may read a scope of a company's data; records the read in the audit
+ * log when the reader is not the company's owner and the scope is confidential.
+ */
+export async function canRead(ctx: Context, company: Pick<CompanyRow, 'id' | 'corporateNumber'>, scope: AccessScope, operation: string): Promise<boolean> {
+  const viewer = ctx.viewer;
+  const companyConsents = viewer.kind === 'USER' && viewer.role === 'SUPPORTER' ? await consentsOfViewerOrg(ctx).load(company.id) : [];
+  const decision = decideAccess(
+    viewer,
+    { id: String(company.id), corporateNumber: company.corporateNumber },
+    scope,
+    companyConsents.map((c) => ({
+      id: String(c.id),
+      companyId: String(c.companyId),
+      organizationId: c.organizationId,
+      scopes: c.scopes as AccessScope[],
+      expiresOn: c.expiresOn,
+      revokedAt: c.revokedAt,
+    })),
+    ctx.now,
+  );
+  if (decision.allowed && decision.audit) {
+    pendingAudit(ctx).set(`${company.id}|${scope}|${operation}`, { companyId: company.id, scope, operation });
+  }
+  return decision.allowed;
+}
+
+/** Throws FORBIDDEN unless the viewer may read the scope. */
+export async function assertCanRead(ctx: Context, company: Pick<CompanyRow, 'id' | 'corporateNumber'>, scope: AccessScope, operation: string): Promise<void> {
+  if (!(await canRead(ctx, company, scope, operation))) {
+    throw forbidden(`not allowed to read ${scope} data of this company (${operation})`);
+  }
+}
+
+/** A nullable confidential field: its value, or null with FORBIDDEN at its path. */
+export async function guardField<T>(ctx: Context, company: Pick<CompanyRow, 'id' | 'corporateNumber'>, scope: AccessScope, operation: string, read: () => Promise<T>): Promise<T> {
+  await assertCanRead(ctx, company, scope, operation);
+  return read();
+}
+
+/** A non-null confidential list: its rows, or an empty list when the viewer may not see them (lists never include hidden rows). */
+export async function guardList<T>(ctx: Context, company: Pick<CompanyRow, 'id' | 'corporateNumber'>, scope: AccessScope, operation: string, read: () => Promise<T[]>): Promise<T[]> {
+  if (!(await canRead(ctx, company, scope, operation))) return [];
+  return read();
+}
+
+/** Writes the request's audit entries in one statement (append-only table). */
+export async function flushAudit(ctx: Context): Promise<void> {
+  const pending = pendingAudit(ctx);
+  const viewer = ctx.viewer;
+  if (pending.size === 0 || viewer.kind !== 'USER') return;
+  const rows = [...pending.values()].map((p) => ({
+    actorSub: viewer.sub,
+    actorRole: viewer.role,
+    organizationId: viewer.role === 'SUPPORTER' ? viewer.organizationId : null,
+    companyId: p.companyId,
+    scope: p.scope,
+    operation: p.operation,
+    at: ctx.now,
+  }));
+  pending.clear();
+  await ctx.db.insert(auditLog).values(rows);
+}

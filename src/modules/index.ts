@@ -1,0 +1,9 @@
+import type { NonEmptyArray } from 'type-graphql';
+import { CompanyResolver } from './company/company.resolver.js';
+import { ViewerResolver } from './viewer/viewer.resolver.js';
+
+/** Every resolver class of the API, one line per module. */
+export const resolvers: NonEmptyArray<Function> = [
+  CompanyResolver,
+  ViewerResolver,
+];
