@@ -415,6 +415,78 @@ describe('disclosure control: no primary cell is ever recovered (random tables)'
   });
 });
 
+describe('disclosure control: filters', () => {
+  const dimensions = ['A', 'B', 'C'] as const;
+  type D3 = (typeof dimensions)[number];
+
+  it('selects rows when the filtered dimension is grouped by, with the unfiltered flags', () => {
+    const cells = [cell(['a1', 'b1', 'c1'], 3), cell(['a1', 'b2', 'c1'], 40), cell(['a2', 'b1', 'c1'], 25), cell(['a2', 'b2', 'c2'], 30)];
+    const cube = protectCountCube(dimensions, cells);
+    const all = cube.publishedTable(['A', 'B']);
+    expect(cube.publishedTable(['A', 'B'], { A: ['a1'] })).toEqual(all.filter((c) => c.keys[0] === 'a1'));
+    expect(cube.publishedTable(['A'], {})).toEqual(cube.publishedTable(['A']));
+    expect(cube.publishedTable(['A'], { B: [] })).toEqual([]);
+    expect(cube.publishedTable([], { B: [] })).toEqual([{ keys: [], applications: 0, adopted: 0, adoptionRate: null, suppressed: false }]);
+    expect(cube.publishedTable(['A'], { A: ['unknown'] })).toEqual([]);
+  });
+
+  it('does not let one filter be subtracted from another', () => {
+    // m1 is small; filtering the data first would publish m1 + m2 and m2, hence m1.
+    const cells = [cell(['m1', '2022', 'x'], 4), cell(['m2', '2022', 'x'], 30), cell(['m3', '2022', 'x'], 50)];
+    const cube = protectCountCube(dimensions, cells);
+    const both = cube.publishedTable([], { A: ['m1', 'm2'] })[0]!;
+    const second = cube.publishedTable([], { A: ['m2'] })[0]!;
+    expect(both.suppressed || second.suppressed).toBe(true);
+    expect(cube.auditTable([], { A: ['m1', 'm2'] })[0]).toMatchObject({ applications: 34, suppressed: true, reason: 'COMPLEMENTARY' });
+    expect(cube.auditTable([], { A: ['m1'] })[0]).toMatchObject({ applications: 4, reason: 'PRIMARY' });
+  });
+
+  it('rejects a groupBy and filter that together exceed the allowed dimensions', () => {
+    const cube = protectCountCube(dimensions, [cell(['a', 'b', 'c'], 30)], { maxGroupByDimensions: 2 });
+    expect(cube.publishedTable(['A'], { B: ['b'] })).toHaveLength(1);
+    expect(() => cube.publishedTable(['A', 'B'], { C: ['c'] })).toThrow(/groupBy and filter may combine at most 2/);
+    expect(() => cube.publishedTable(['A'], { Z: ['z'] } as never)).toThrow(/unknown dimension Z/);
+  });
+
+  it('publishes only sums of numbers the unfiltered tables publish (random tables and filters)', () => {
+    const subsetOf = (values: string[]) => fc.subarray(values);
+    fc.assert(
+      fc.property(
+        randomTable(3).chain((table) => {
+          const values = dimensions.map((_, d) => [...new Set(table.cells.map((c) => c.keys[d]!))]);
+          return fc.record({
+            table: fc.constant(table),
+            groupBy: fc.subarray([...dimensions]),
+            filter: fc.record({ A: subsetOf(values[0]!), B: subsetOf(values[1]!), C: subsetOf(values[2]!) }, { requiredKeys: [] }),
+          });
+        }),
+        ({ table, groupBy, filter }) => {
+          const cube = protectCountCube(dimensions, table.cells, { threshold: table.threshold });
+          const filtered = cube.publishedTable(groupBy, filter);
+          // The unfiltered table over groupBy + filtered dimensions, as anyone can ask for it.
+          const wide = dimensions.filter((d) => groupBy.includes(d) || filter[d] !== undefined);
+          const source = cube.publishedTable(wide);
+          for (const answer of filtered) {
+            const addends = source.filter(
+              (c) =>
+                wide.every((d, i) => filter[d] === undefined || filter[d]!.includes(c.keys[i]!)) &&
+                groupBy.every((d: D3, j) => c.keys[wide.indexOf(d)] === answer.keys[j]),
+            );
+            if (answer.suppressed) {
+              expect(addends.some((c) => c.suppressed)).toBe(true);
+            } else {
+              expect(addends.every((c) => !c.suppressed)).toBe(true);
+              expect(answer.applications).toBe(addends.reduce((sum, c) => sum + c.applications!, 0));
+              expect(answer.adopted).toBe(addends.reduce((sum, c) => sum + c.adopted!, 0));
+            }
+          }
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+});
+
 describe('disclosure control: scale', () => {
   it('protects a six-dimension cube of several thousand cells quickly', () => {
     // Deterministic pseudo-random data shaped like applicationStats: 6 EBPM dimensions.

@@ -27,14 +27,19 @@
  * - Tables are not suppressed one by one: independent per-table suppression leaks (a complement
  *   hidden in a coarse table can be summed back from a finer table that publishes its line, and
  *   then the primary cell next to it falls out). The suppression pattern of every table is a
- *   projection of one pattern computed for the whole lattice, so every query over the same filter
- *   sees consistent flags. The caller must therefore build the cube from cells keyed by **every**
- *   dimension the API lets users group by (not only the requested ones) and answer each `groupBy`
- *   with {@link ProtectedCountCube.publishedTable}.
+ *   projection of one pattern computed for the whole lattice, so every query sees consistent flags.
+ *   The caller must therefore build one cube from the **unfiltered** cells keyed by **every**
+ *   dimension the API lets users group or filter by (not only the requested ones), and answer each
+ *   query with {@link ProtectedCountCube.publishedTable}`(groupBy, filter)`.
+ * - Filters are answered from that same cube (never by filtering the data before building a cube,
+ *   which would let `measureIds: [m1, m2]` minus `measureIds: [m2]` reveal a hidden m1): the table
+ *   grouped by `groupBy` plus the filtered dimensions, cells outside the filter dropped, the rest
+ *   summed; a sum with a hidden addend is hidden. Every published number is then a sum of numbers
+ *   the unfiltered lattice publishes anyway.
  *
- * Out of scope (documented limits): differencing between different filters, full linear-algebra
- * or interval (bounds) attacks, and attribute disclosure when `adopted` is 0 or equals
- * `applications` in a published cell.
+ * Out of scope (documented limits): full linear-algebra or interval (bounds) attacks, differencing
+ * between data versions (a cube per data snapshot), and attribute disclosure when `adopted` is 0 or
+ * equals `applications` in a published cell.
  */
 
 /** The disclosure threshold used when none is given: cells with 1..9 applications are hidden. */
@@ -73,6 +78,12 @@ export interface PublishedCell {
   readonly adoptionRate: number | null;
   readonly suppressed: boolean;
 }
+
+/**
+ * Values to keep, per dimension (e.g. `{ MEASURE: ['m1', 'm2'], FISCAL_YEAR: ['2022'] }`). A
+ * dimension left out is not filtered; an empty list keeps nothing.
+ */
+export type CubeFilter<D extends string> = Partial<Record<D, readonly string[]>>;
 
 export interface DisclosureControlOptions {
   /** Cells with 0 < applications < threshold are primary-suppressed. Integer ≥ 1; default 10. */
@@ -121,17 +132,18 @@ export function protectCountCube<D extends string>(
 }
 
 /**
- * Convenience for a single answer: protects the cube of `cells` and returns the `groupBy` table as
- * the API serves it. Answering several `groupBy`s of one filter from one {@link protectCountCube}
- * is cheaper and gives the same flags.
+ * Convenience for a single answer: protects the cube of `cells` and returns the `groupBy` table,
+ * restricted by `filter`, as the API serves it. Answering many queries from one
+ * {@link protectCountCube} (cached while the data does not change) is cheaper and gives the same flags.
  */
 export function publishedCountTable<D extends string>(
   dimensions: readonly D[],
   cells: Iterable<CountCell>,
   groupBy: readonly D[],
+  filter: CubeFilter<D> = {},
   options: DisclosureControlOptions = {},
 ): PublishedCell[] {
-  return protectCountCube(dimensions, cells, options).publishedTable(groupBy);
+  return protectCountCube(dimensions, cells, options).publishedTable(groupBy, filter);
 }
 
 /** A lattice of count tables with one consistent suppression pattern. Build it with {@link protectCountCube}. */
@@ -202,50 +214,94 @@ export class ProtectedCountCube<D extends string> {
   }
 
   /**
-   * The table grouped by `groupBy`, with true numbers and reasons. For audit and tests only: the
-   * API must serve {@link publishedTable}. Cells are sorted by their keys in `groupBy` order.
-   * @throws RangeError when `groupBy` repeats or names an unknown dimension, or is longer than allowed.
+   * The table grouped by `groupBy`, restricted by `filter`, with true numbers and reasons. For audit
+   * and tests only: the API must serve {@link publishedTable}. Cells are sorted by their keys in
+   * `groupBy` order.
+   *
+   * A filter never creates a new aggregate: the answer is read from the lattice table grouped by
+   * `groupBy` plus the filtered dimensions, its cells outside the filter are dropped, and the rest are
+   * added up over the filtered dimensions not in `groupBy`. A sum with a suppressed addend is
+   * suppressed, so every published number is a sum of numbers the unfiltered cube publishes anyway
+   * (filtering the data before building a cube would let `filter: [m1, m2]` minus `filter: [m2]`
+   * reveal a hidden m1).
+   * @throws RangeError when `groupBy` repeats or names an unknown dimension, or when `groupBy` plus
+   *   the filtered dimensions combine more dimensions than allowed.
    */
-  auditTable(groupBy: readonly D[]): AuditedCell[] {
-    const positions = groupBy.map((dimension) => {
-      const position = this.dimensions.indexOf(dimension);
+  auditTable(groupBy: readonly D[], filter: CubeFilter<D> = {}): AuditedCell[] {
+    const positionOf = (dimension: string): number => {
+      const position = this.dimensions.indexOf(dimension as D);
       if (position < 0) throw new RangeError(`unknown dimension ${dimension}`);
       return position;
-    });
+    };
+    const positions = groupBy.map(positionOf);
     if (new Set(positions).size !== positions.length) throw new RangeError(`groupBy repeats a dimension: [${groupBy.join(', ')}]`);
-    if (positions.length > this.maxGroupByDimensions) {
-      throw new RangeError(`groupBy may combine at most ${this.maxGroupByDimensions} dimensions, got ${positions.length}`);
+    const allowedCodes = new Map<number, Set<number>>();
+    for (const [dimension, values] of Object.entries(filter) as [D, readonly string[] | undefined][]) {
+      if (values === undefined) continue;
+      const position = positionOf(dimension);
+      const dictionary = this.dictionaries[position]!;
+      allowedCodes.set(position, new Set(values.map((value) => dictionary.indexOf(value)).filter((code) => code >= 0)));
     }
-    const mask = positions.reduce((m, position) => m | (1 << position), 0);
+    const mask = [...positions, ...allowedCodes.keys()].reduce((m, position) => m | (1 << position), 0);
+    if (popCount(mask) > this.maxGroupByDimensions) {
+      throw new RangeError(`groupBy and filter may combine at most ${this.maxGroupByDimensions} dimensions, got ${popCount(mask)}`);
+    }
     const table = this.tableIndexOfMask[mask]!;
     const dimensionCount = this.dimensions.length;
-    const result: { codes: number[]; cell: AuditedCell }[] = [];
-    for (let cell = this.tableStart[table]!, end = cell + this.tableSize[table]!; cell < end; cell++) {
-      const codes = positions.map((position) => this.cellCodes[cell * dimensionCount + position]!);
-      const reason = this.reasons[cell]!;
-      result.push({
-        codes,
-        cell: {
-          keys: codes.map((code, i) => this.dictionaries[positions[i]!]![code]!),
-          applications: this.applications[cell]!,
-          adopted: this.adopted[cell]!,
-          suppressed: reason !== VISIBLE,
-          reason: reason === PRIMARY ? 'PRIMARY' : reason === COMPLEMENTARY ? 'COMPLEMENTARY' : null,
-        },
-      });
+
+    interface Group {
+      codes: number[];
+      applications: number;
+      adopted: number;
+      addends: number;
+      reason: number;
     }
+    const groups = new Map<string, Group>();
+    for (let cell = this.tableStart[table]!, end = cell + this.tableSize[table]!; cell < end; cell++) {
+      let kept = true;
+      for (const [position, codes] of allowedCodes) if (!codes.has(this.cellCodes[cell * dimensionCount + position]!)) kept = false;
+      if (!kept) continue;
+      const codes = positions.map((position) => this.cellCodes[cell * dimensionCount + position]!);
+      const id = codes.join(',');
+      let group = groups.get(id);
+      if (!group) {
+        group = { codes, applications: 0, adopted: 0, addends: 0, reason: VISIBLE };
+        groups.set(id, group);
+      }
+      group.applications += this.applications[cell]!;
+      group.adopted += this.adopted[cell]!;
+      group.addends++;
+      group.reason = Math.max(group.reason, this.reasons[cell]!);
+    }
+    if (positions.length === 0 && groups.size === 0) groups.set('', { codes: [], applications: 0, adopted: 0, addends: 0, reason: VISIBLE });
+
+    const result = [...groups.values()].map((group) => {
+      // A sum of several cells is hidden when any addend is; it is primary when it is small itself.
+      const reason =
+        group.addends > 1 && group.reason !== VISIBLE ? (isPrimarySensitive(group.applications, this.threshold) ? PRIMARY : COMPLEMENTARY) : group.reason;
+      const cell: AuditedCell = {
+        keys: group.codes.map((code, i) => this.dictionaries[positions[i]!]![code]!),
+        applications: group.applications,
+        adopted: group.adopted,
+        suppressed: reason !== VISIBLE,
+        reason: reason === PRIMARY ? 'PRIMARY' : reason === COMPLEMENTARY ? 'COMPLEMENTARY' : null,
+      };
+      return { codes: group.codes, cell };
+    });
     // Codes follow the code-unit order of the values, so sorting codes sorts keys.
     result.sort((a, b) => compareCodes(a.codes, b.codes));
     return result.map((entry) => entry.cell);
   }
 
   /**
-   * The table grouped by `groupBy` as the API serves it: suppressed cells carry null numbers.
-   * Keys are in `groupBy` order; cells are sorted by keys.
-   * @throws RangeError when `groupBy` repeats or names an unknown dimension, or is longer than allowed.
+   * The table grouped by `groupBy` and restricted by `filter`, as the API serves it: suppressed
+   * cells carry null numbers. Keys are in `groupBy` order; cells are sorted by keys. See
+   * {@link auditTable} for how filters are answered.
+   * @throws RangeError when `groupBy` repeats or names an unknown dimension, or when `groupBy` plus
+   *   the filtered dimensions combine more dimensions than allowed.
    */
-  publishedTable(groupBy: readonly D[]): PublishedCell[] {
-    return this.auditTable(groupBy).map(toPublishedCell);
+  publishedTable(groupBy: readonly D[], filter: CubeFilter<D> = {}): PublishedCell[] {
+    return this.auditTable(groupBy, filter).map(toPublishedCell);
   }
 
   /** How many cells the lattice holds and how many of them are hidden, by reason. */
