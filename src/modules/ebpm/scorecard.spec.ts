@@ -1,5 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { projectRoot } from '../../shared/paths.js';
 import fc from 'fast-check';
 import {
   SCORECARD_COLORS,
@@ -15,7 +17,7 @@ import {
 } from './scorecard.js';
 import { PublishedTableError } from './published-table.js';
 
-const publishedCsv = '/work/shared/data/published/scorecard-meti-smrj-fy2019.csv';
+const publishedCsv = join(projectRoot(), '..', 'shared', 'data', 'published', 'scorecard-meti-smrj-fy2019.csv');
 
 const rates = (baselineRate: number, currentRate: number, targetRate: number) => ({ baselineRate, currentRate, targetRate });
 

@@ -1,8 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { projectRoot } from '../../shared/paths.js';
 import { adoptionRateFor, findSubsidyFrame, loadSubsidyFrames, parseSubsidyFramesCsv } from './subsidy-frames.js';
 
-const publishedCsv = '/work/shared/data/published/subsidy-frames-applications-adoptions-to-fy2022.csv';
+const publishedCsv = join(projectRoot(), '..', 'shared', 'data', 'published', 'subsidy-frames-applications-adoptions-to-fy2022.csv');
 const header = 'program,frame,applications_fy2022,applications_cumulative,adopted_fy2022,adopted_cumulative';
 
 describe('parseSubsidyFramesCsv', () => {
