@@ -78,20 +78,12 @@ function companyValues(r: NtaRecord): unknown[] {
   ];
 }
 
-/** Transposes rows into one array per column (for unnest). */
-function columnsOf(rows: unknown[][], width: number): unknown[][] {
-  const cols: unknown[][] = Array.from({ length: width }, () => new Array(rows.length));
-  for (let i = 0; i < rows.length; i++) for (let j = 0; j < width; j++) cols[j][i] = rows[i][j];
-  return cols;
-}
+/** Column list with SQL types, for json_to_recordset (one JSON parameter works the same on PGlite and postgres.js). */
+const RECORDSET = COMPANY_COLUMNS.map(([c, t]) => `${c} ${t}`).join(', ');
 
 const UPSERT_COMPANIES_SQL = `
-WITH input AS (
-  SELECT * FROM unnest(${COMPANY_COLUMNS.map(([, t], i) => `$${i + 1}::${t}[]`).join(', ')})
-    AS t(${COMPANY_COLUMNS.map(([c]) => c).join(', ')})
-)
 INSERT INTO companies (${COMPANY_COLUMNS.map(([c]) => c).join(', ')})
-SELECT * FROM input
+SELECT ${COMPANY_COLUMNS.map(([c]) => c).join(', ')} FROM json_to_recordset($1::json) AS t(${RECORDSET})
 ON CONFLICT (corporate_number) DO UPDATE SET
   ${CHANGE_COLUMNS.map((c) => `${c} = excluded.${c}`).join(',\n  ')},
   updated_at = now()
@@ -102,18 +94,26 @@ RETURNING corporate_number, (xmax = 0) AS inserted`;
 /** Creates a company for history-only rows whose latest state is not in the file (kept minimal; no overwrite). */
 const INSERT_MISSING_SQL = `
 INSERT INTO companies (${COMPANY_COLUMNS.map(([c]) => c).join(', ')})
-SELECT * FROM unnest(${COMPANY_COLUMNS.map(([, t], i) => `$${i + 1}::${t}[]`).join(', ')})
+SELECT ${COMPANY_COLUMNS.map(([c]) => c).join(', ')} FROM json_to_recordset($1::json) AS t(${RECORDSET})
 ON CONFLICT (corporate_number) DO NOTHING
 RETURNING corporate_number`;
 
 const INSERT_HISTORY_SQL = `
 INSERT INTO company_registry_history (company_id, corporate_number, row_hash, process, correct, latest, update_date, change_date, record, source, source_ref)
-SELECT c.id, t.corporate_number, t.row_hash, t.process, t.correct, t.latest, t.update_date, t.change_date, t.record::jsonb, 'NTA', t.source_ref
-FROM unnest($1::text[], $2::text[], $3::text[], $4::boolean[], $5::boolean[], $6::date[], $7::date[], $8::text[], $9::text[])
-  AS t(corporate_number, row_hash, process, correct, latest, update_date, change_date, record, source_ref)
+SELECT c.id, t.corporate_number, t.row_hash, t.process, t.correct, t.latest, t.update_date, t.change_date, t.record, 'NTA', t.source_ref
+FROM json_to_recordset($1::json)
+  AS t(corporate_number text, row_hash text, process text, correct boolean, latest boolean, update_date date, change_date date, record jsonb, source_ref text)
 JOIN companies c ON c.corporate_number = t.corporate_number
 ON CONFLICT (corporate_number, row_hash) DO NOTHING
 RETURNING corporate_number, row_hash`;
+
+/** Rows as one JSON array of objects keyed by column name. */
+function recordset(columns: readonly string[], rows: unknown[][]): string {
+  return JSON.stringify(rows.map((row) => Object.fromEntries(columns.map((c, i) => [c, row[i]]))));
+}
+
+const COMPANY_COLUMN_NAMES = COMPANY_COLUMNS.map(([c]) => c);
+const HISTORY_COLUMN_NAMES = ['corporate_number', 'row_hash', 'process', 'correct', 'latest', 'update_date', 'change_date', 'record', 'source_ref'];
 
 /** The row that decides a company's current state within a batch: the latest=1 row with the newest update date. */
 function isNewer(a: NtaRecord, b: NtaRecord): boolean {
@@ -139,18 +139,18 @@ async function applyBatch(database: Database, batch: Array<{ record: NtaRecord; 
   await database.transaction(async (q) => {
     const inserted = new Set<string>();
     if (current.size) {
-      const rows = await q<{ corporate_number: string; inserted: boolean }>(UPSERT_COMPANIES_SQL, columnsOf([...current.values()].map(companyValues), COMPANY_COLUMNS.length));
+      const rows = await q<{ corporate_number: string; inserted: boolean }>(UPSERT_COMPANIES_SQL, [recordset(COMPANY_COLUMN_NAMES, [...current.values()].map(companyValues))]);
       for (const r of rows) if (r.inserted) inserted.add(r.corporate_number);
     }
     if (historyOnly.size) {
-      const rows = await q<{ corporate_number: string }>(INSERT_MISSING_SQL, columnsOf([...historyOnly.values()].map(companyValues), COMPANY_COLUMNS.length));
+      const rows = await q<{ corporate_number: string }>(INSERT_MISSING_SQL, [recordset(COMPANY_COLUMN_NAMES, [...historyOnly.values()].map(companyValues))]);
       for (const r of rows) inserted.add(r.corporate_number);
     }
     const historyRows = batch.map(({ record, sourceRef }, i) => [
       record.corporateNumber, hashes[i], record.process, record.correct, record.latest, record.updateDate, record.changeDate,
-      JSON.stringify(record), sourceRef,
+      record, sourceRef,
     ]);
-    const fresh = await q<{ corporate_number: string; row_hash: string }>(INSERT_HISTORY_SQL, columnsOf(historyRows, 9));
+    const fresh = await q<{ corporate_number: string; row_hash: string }>(INSERT_HISTORY_SQL, [recordset(HISTORY_COLUMN_NAMES, historyRows)]);
     const freshKeys = new Set(fresh.map((r) => `${r.corporate_number}|${r.row_hash}`));
     const countedNew = new Set<string>();
     batch.forEach(({ record }, i) => {
