@@ -31,7 +31,7 @@ export interface DemoCompany {
 }
 
 /** Where businesses are (weights roughly follow the 経済センサス distribution of firms). */
-const PLACES: ReadonlyArray<readonly [readonly [string, string, string, string, string], number]> = [
+export const PLACES: ReadonlyArray<readonly [readonly [string, string, string, string, string], number]> = [
   [['13', '東京都', '104', '新宿区', '160'], 8], [['13', '東京都', '101', '千代田区', '100'], 5],
   [['27', '大阪府', '128', '大阪市中央区', '540'], 8], [['23', '愛知県', '101', '名古屋市千種区', '464'], 6],
   [['14', '神奈川県', '101', '横浜市鶴見区', '230'], 6], [['11', '埼玉県', '101', 'さいたま市西区', '331'], 5],
@@ -44,7 +44,7 @@ const PLACES: ReadonlyArray<readonly [readonly [string, string, string, string, 
 ];
 
 /** JSIC codes with weights (by number of firms) and a word for names. */
-const INDUSTRIES: ReadonlyArray<readonly [readonly [string, string, string], number]> = [
+export const INDUSTRIES: ReadonlyArray<readonly [readonly [string, string, string], number]> = [
   [['D06', '建設', 'ケンセツ'], 6], [['D07', '工務店', 'コウムテン'], 4], [['D08', '設備工業', 'セツビコウギョウ'], 3],
   [['E09', '食品', 'ショクヒン'], 3], [['E24', '金属工業', 'キンゾクコウギョウ'], 3], [['E26', '精機', 'セイキ'], 3],
   [['E19', 'ゴム工業', 'ゴムコウギョウ'], 1], [['E32', '製作所', 'セイサクショ'], 2],
@@ -56,13 +56,13 @@ const INDUSTRIES: ReadonlyArray<readonly [readonly [string, string, string], num
   [['R92', 'サービス', 'サービス'], 3], [['A01', '農園', 'ノウエン'], 1],
 ];
 
-const STEMS: ReadonlyArray<readonly [string, string]> = [
+export const STEMS: ReadonlyArray<readonly [string, string]> = [
   ['あおば', 'アオバ'], ['さくら', 'サクラ'], ['みどり', 'ミドリ'], ['ひかり', 'ヒカリ'], ['つばさ', 'ツバサ'], ['やまと', 'ヤマト'],
   ['はるか', 'ハルカ'], ['こだま', 'コダマ'], ['あさひ', 'アサヒ'], ['しらかば', 'シラカバ'], ['かえで', 'カエデ'], ['すばる', 'スバル'],
   ['なぎさ', 'ナギサ'], ['いずみ', 'イズミ'], ['ふたば', 'フタバ'], ['わかば', 'ワカバ'], ['たちばな', 'タチバナ'], ['むさし', 'ムサシ'],
 ];
-const FAMILY = ['山田', '佐藤', '鈴木', '高橋', '田中', '伊藤', '渡辺', '中村', '小林', '加藤', '吉田', '山本'];
-const GIVEN = ['太郎', '花子', '一郎', '美咲', '健', '陽子', '誠', '由美', '翔', '真理'];
+export const FAMILY = ['山田', '佐藤', '鈴木', '高橋', '田中', '伊藤', '渡辺', '中村', '小林', '加藤', '吉田', '山本'];
+export const GIVEN = ['太郎', '花子', '一郎', '美咲', '健', '陽子', '誠', '由美', '翔', '真理'];
 
 /** Jグランツ use_purpose values (経営課題) a company may record as its needs. */
 export const USE_PURPOSES = [
@@ -70,13 +70,34 @@ export const USE_PURPOSES = [
   '資金繰りを改善したい', '設備整備・IT導入をしたい', '雇用・職場環境を改善したい', 'エコ・SDGs活動支援がほしい', '安全・防災対策支援がほしい',
 ] as const;
 
-function employeesFor(random: Random, size: 'SMALL' | 'MEDIUM' | 'LARGE', commerceOrService: boolean): number {
+/** Size bands of generated firms: SMEs ≈ 99.7 %, 小規模 ≈ 85 % (中小企業白書: 3.36 M SMEs of 3.37 M firms, 2.85 M 小規模). */
+export type SizeBand = 'SMALL' | 'MEDIUM' | 'LARGE';
+export const SIZE_WEIGHTS: ReadonlyArray<readonly [SizeBand, number]> = [['SMALL', 85], ['MEDIUM', 14.7], ['LARGE', 0.3]];
+
+/** NTA kind codes of generated corporations (株式会社 most, then 合同会社, 特例有限会社, …) with weights. */
+export const KIND_WEIGHTS: ReadonlyArray<readonly ['301' | '302' | '303' | '304' | '305', number]> = [['301', 80], ['305', 12], ['302', 6], ['304', 1], ['303', 1]];
+/** contract CorporateKind of an NTA kind code */
+export const KIND_NAMES: Readonly<Record<string, string>> = { '301': 'KABUSHIKI_KAISHA', '302': 'YUGEN_KAISHA', '303': 'GOMEI_KAISHA', '304': 'GOSHI_KAISHA', '305': 'GODO_KAISHA' };
+/** name suffix and its kana per NTA kind code */
+export const KIND_SUFFIXES: Readonly<Record<string, readonly [string, string]>> = {
+  '301': ['株式会社', 'カブシキガイシャ'], '302': ['有限会社', 'ユウゲンガイシャ'], '303': ['合名会社', 'ゴウメイガイシャ'],
+  '304': ['合資会社', 'ゴウシガイシャ'], '305': ['合同会社', 'ゴウドウガイシャ'],
+};
+/** the 2-digit organisation class inside a 法人番号's base number for an NTA kind code */
+export const classCodeOf = (kindCode: string) => (kindCode === '305' ? '03' : kindCode === '302' ? '02' : '01');
+
+/** One fiscal year of generated financial statements. */
+export type DemoFinancials = DemoCompany['financials'][number];
+
+/** 常時使用する従業員 of a firm of a size band (commerce and services have lower 小規模 limits). */
+export function employeesFor(random: Random, size: SizeBand, commerceOrService: boolean): number {
   if (size === 'SMALL') return commerceOrService ? random.int(0, 5) : random.int(1, 20);
   if (size === 'MEDIUM') return commerceOrService ? random.int(6, 50) : random.int(21, 250);
   return random.int(400, 3000);
 }
 
-const isCommerceOrService = (code: string) => /^(I|K|L|M76|N78|O|P|R|G)/.test(code) && !/^(M75|N80)/.test(code);
+/** 商業・サービス業 (小規模 up to 5 employees) rather than 製造業その他 (up to 20). */
+export const isCommerceOrService = (code: string) => /^(I|K|L|M76|N78|O|P|R|G)/.test(code) && !/^(M75|N80)/.test(code);
 
 /**
  * Builds `count` fictitious businesses deterministically from `seed`: names end in （デモ）,
@@ -90,37 +111,30 @@ export function buildDemoCompanies(count: number, seed = 2026): DemoCompany[] {
   return out;
 }
 
-function buildOne(random: Random, i: number): DemoCompany {
-  const [[prefectureCode, prefectureName, cityCode, cityName, postalPrefix]] = [random.weighted(PLACES)];
-  const [industryCode, word, wordKana] = random.weighted(INDUSTRIES);
-  const [stem, stemKana] = random.pick(STEMS);
-  const soleProprietor = random.chance(0.1);
-  const size = random.weighted([['SMALL', 85], ['MEDIUM', 14.7], ['LARGE', i % 97 === 5 ? 30 : 0.3]] as const);
-  const commerce = isCommerceOrService(industryCode);
-  const employees = soleProprietor ? random.int(0, 4) : employeesFor(random, size, commerce);
-  const kindCode = soleProprietor ? null : random.weighted([['301', 80], ['305', 12], ['302', 6], ['304', 1], ['303', 1]] as const);
-  const kindName: Record<string, string> = { '301': 'KABUSHIKI_KAISHA', '302': 'YUGEN_KAISHA', '303': 'GOMEI_KAISHA', '304': 'GOSHI_KAISHA', '305': 'GODO_KAISHA' };
-  const suffix: Record<string, [string, string]> = {
-    '301': ['株式会社', 'カブシキガイシャ'], '302': ['有限会社', 'ユウゲンガイシャ'], '303': ['合名会社', 'ゴウメイガイシャ'],
-    '304': ['合資会社', 'ゴウシガイシャ'], '305': ['合同会社', 'ゴウドウガイシャ'],
-  };
-  const name = soleProprietor ? `${stem}${word}（デモ）` : `${stem}${word}${suffix[kindCode!][0]}（デモ）`;
-  const nameKana = soleProprietor ? `${stemKana}${wordKana}` : `${stemKana}${wordKana}`;
-  const serial = String(100000 + i).padStart(6, '0');
-  const classCode = kindCode === '305' ? '03' : kindCode === '302' ? '02' : '01';
-  const corporateNumber = soleProprietor ? null : corporateNumberFromBase(`9999${classCode}${serial}`);
-  const capitalYen = soleProprietor
-    ? null
-    : size === 'LARGE'
-      ? random.int(4, 50) * 100_000_000
-      : size === 'MEDIUM'
-        ? random.pick([10, 20, 30, 50, 80, 100, 150, 300]) * 1_000_000
-        : random.pick([1, 3, 5, 10, 10, 20, 30]) * 1_000_000;
-  const year = random.int(1960, 2024);
-  const establishedOn = `${year}-${String(random.int(1, 12)).padStart(2, '0')}-${String(random.int(1, 28)).padStart(2, '0')}`;
-  const salesPerEmployee = random.logNormal(18_000_000, 0.5);
-  const financials = [2023, 2024, 2025].map((fiscalYear, k) => {
-    const heads = Math.max(1, employees + (k - 2) * random.int(0, 1));
+/** 資本金 of a corporation of a size band. */
+export function capitalFor(random: Random, size: SizeBand): number {
+  return size === 'LARGE'
+    ? random.int(4, 50) * 100_000_000
+    : size === 'MEDIUM'
+      ? random.pick([10, 20, 30, 50, 80, 100, 150, 300]) * 1_000_000
+      : random.pick([1, 3, 5, 10, 10, 20, 30]) * 1_000_000;
+}
+
+/** A date YYYY-MM-DD between two years (day 1–28). */
+export function randomDate(random: Random, fromYear: number, toYear: number): string {
+  const year = random.int(fromYear, toYear);
+  return `${year}-${String(random.int(1, 12)).padStart(2, '0')}-${String(random.int(1, 28)).padStart(2, '0')}`;
+}
+
+/**
+ * Financial statements for consecutive fiscal years: sales per employee (log-normal, median 18 M yen) times the
+ * head count, growing 3 % a year with ±10 % noise; margins, labour cost and the balance sheet follow sales.
+ * The head count of the last year is `employees`; earlier years may have one person fewer per year.
+ */
+export function buildFinancials(random: Random, employees: number, salesPerEmployee: number, years: readonly number[]): DemoFinancials[] {
+  const last = years.length - 1;
+  return years.map((fiscalYear, k) => {
+    const heads = Math.max(1, employees + (k - last) * random.int(0, 1));
     const netSalesYen = Math.round(salesPerEmployee * Math.max(heads, 1) * (1 + 0.03 * k) * (0.9 + random.next() * 0.2));
     const operatingProfitYen = Math.round(netSalesYen * (random.next() * 0.12 - 0.03));
     const depreciationYen = Math.round(netSalesYen * 0.03);
@@ -133,16 +147,45 @@ function buildOne(random: Random, i: number): DemoCompany {
       receivablesYen: Math.round(netSalesYen / 12 * 1.5), inventoryYen: Math.round(netSalesYen / 12 * 0.8), payablesYen: Math.round(netSalesYen / 12), employees: heads,
     };
   });
+}
+
+/** 経営力向上計画 (≈ 15 %) or 事業継続力強化計画 (≈ 8.5 %) certifications. */
+export function certificationsFor(random: Random): DemoCompany['certifications'] {
+  return random.chance(0.15)
+    ? [{ title: '経営力向上計画', category: '認定', approvedOn: `${random.int(2019, 2025)}-0${random.int(1, 9)}-15`, authority: '経済産業省' }]
+    : random.chance(0.1) ? [{ title: '事業継続力強化計画', category: '認定', approvedOn: `${random.int(2020, 2025)}-1${random.int(0, 2)}-01`, authority: '経済産業省' }] : [];
+}
+
+/** One or two Jグランツ use_purpose values a company states as its needs. */
+export function needsFor(random: Random): string[] {
+  return [random.pick(USE_PURPOSES), ...(random.chance(0.4) ? [random.pick(USE_PURPOSES)] : [])].filter((v, k, a) => a.indexOf(v) === k);
+}
+
+function buildOne(random: Random, i: number): DemoCompany {
+  const [[prefectureCode, prefectureName, cityCode, cityName, postalPrefix]] = [random.weighted(PLACES)];
+  const [industryCode, word, wordKana] = random.weighted(INDUSTRIES);
+  const [stem, stemKana] = random.pick(STEMS);
+  const soleProprietor = random.chance(0.1);
+  const size = random.weighted<SizeBand>([['SMALL', 85], ['MEDIUM', 14.7], ['LARGE', i % 97 === 5 ? 30 : 0.3]]);
+  const commerce = isCommerceOrService(industryCode);
+  const employees = soleProprietor ? random.int(0, 4) : employeesFor(random, size, commerce);
+  const kindCode = soleProprietor ? null : random.weighted(KIND_WEIGHTS);
+  const name = soleProprietor ? `${stem}${word}（デモ）` : `${stem}${word}${KIND_SUFFIXES[kindCode!][0]}（デモ）`;
+  const nameKana = soleProprietor ? `${stemKana}${wordKana}` : `${stemKana}${wordKana}`;
+  const serial = String(100000 + i).padStart(6, '0');
+  const corporateNumber = soleProprietor ? null : corporateNumberFromBase(`9999${classCodeOf(kindCode!)}${serial}`);
+  const capitalYen = soleProprietor ? null : capitalFor(random, size);
+  const establishedOn = randomDate(random, 1960, 2024);
+  const salesPerEmployee = random.logNormal(18_000_000, 0.5);
+  const financials = buildFinancials(random, employees, salesPerEmployee, [2023, 2024, 2025]);
   const deemed = !soleProprietor && size !== 'LARGE' && i % 41 === 7;
   const majorShareholders = soleProprietor ? null : deemed
     ? [{ name: 'デモ大手ホールディングス株式会社', corporateNumber: corporateNumberFromBase('999901000001'), ratio: 0.6, isLargeEnterprise: true }, { name: `${FAMILY[i % FAMILY.length]}${GIVEN[i % GIVEN.length]}`, ratio: 0.4, isLargeEnterprise: false }]
     : [{ name: `${FAMILY[i % FAMILY.length]}${GIVEN[(i + 3) % GIVEN.length]}`, ratio: 0.7, isLargeEnterprise: false }];
-  const certifications = random.chance(0.15)
-    ? [{ title: '経営力向上計画', category: '認定', approvedOn: `${random.int(2019, 2025)}-0${random.int(1, 9)}-15`, authority: '経済産業省' }]
-    : random.chance(0.1) ? [{ title: '事業継続力強化計画', category: '認定', approvedOn: `${random.int(2020, 2025)}-1${random.int(0, 2)}-01`, authority: '経済産業省' }] : [];
-  const needs = [random.pick(USE_PURPOSES), ...(random.chance(0.4) ? [random.pick(USE_PURPOSES)] : [])].filter((v, k, a) => a.indexOf(v) === k);
+  const certifications = certificationsFor(random);
+  const needs = needsFor(random);
   return {
-    corporateNumber, name, nameKana, kindCode, kind: soleProprietor ? 'SOLE_PROPRIETOR' : kindName[kindCode!],
+    corporateNumber, name, nameKana, kindCode, kind: soleProprietor ? 'SOLE_PROPRIETOR' : KIND_NAMES[kindCode!],
     prefectureCode, prefectureName, cityCode, cityName, street: `${random.int(1, 5)}-${random.int(1, 30)}-${random.int(1, 20)}`,
     postalCode: `${postalPrefix}${String(random.int(0, 9999)).padStart(4, '0')}`, industryCode, capitalYen, employees, establishedOn,
     representativeName: `${FAMILY[(i * 7) % FAMILY.length]} ${GIVEN[(i * 3) % GIVEN.length]}`,

@@ -8,6 +8,43 @@ export function createRandom(seed: number) {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
+  return randomFrom(next);
+}
+
+/**
+ * An independent PRNG for one stream of a seed (sfc32 over 128 bits of state, seeded by splitmix32 of
+ * the seed and the stream number). Streams never overlap in practice, so a generator can build item
+ * `stream` on its own — in any order, in chunks, or again after an interruption — and get the same
+ * values every time.
+ */
+export function createStreamRandom(seed: number, stream: number): Random {
+  let s = (Math.imul(seed >>> 0, 0x9e3779b1) ^ Math.imul((stream >>> 0) + 0x7f4a7c15, 0x85ebca6b) ^ Math.floor(stream / 4294967296)) >>> 0;
+  const splitmix = () => {
+    s = (s + 0x9e3779b9) >>> 0;
+    let z = s;
+    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
+    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
+    return (z ^ (z >>> 16)) >>> 0;
+  };
+  let a = splitmix();
+  let b = splitmix();
+  let c = splitmix();
+  let d = splitmix();
+  const next = () => {
+    const t = (((a + b) >>> 0) + d) >>> 0;
+    d = (d + 1) >>> 0;
+    a = b ^ (b >>> 9);
+    b = (c + (c << 3)) >>> 0;
+    c = ((c << 21) | (c >>> 11)) >>> 0;
+    c = (c + t) >>> 0;
+    return t / 4294967296;
+  };
+  for (let i = 0; i < 12; i++) next();
+  return randomFrom(next);
+}
+
+/** The helpers every generator uses, over a source of uniform numbers in [0, 1). */
+function randomFrom(next: () => number) {
   return {
     next,
     int(min: number, max: number): number {
@@ -38,4 +75,4 @@ export function createRandom(seed: number) {
     },
   };
 }
-export type Random = ReturnType<typeof createRandom>;
+export type Random = ReturnType<typeof randomFrom>;
