@@ -1,23 +1,24 @@
 /**
- * Which source wins when several sources state the same data item.
+ * Which source wins when several sources state the same data item (docs/adr/0004-fact-precedence.md).
  *
- * Rule: the item's authoritative sources first (in the order listed), then every other source,
- * and within the same rank the newest asOf wins. Registry items are authoritative from the NTA
- * (the 法人番号公表サイト is the legal register's publication); what a company itself declares
- * (employees, financial items, needs) is authoritative from the owner and from its own
- * applications; published third-party data (gBizINFO) fills the gaps.
+ * Every version is kept; the current value of an item is chosen in three tiers, and within a tier the newest
+ * `asOf` wins (ties: the later recorded version, i.e. the higher id):
+ * 1. the item's authoritative sources, in the order listed: the NTA for registry items (name, kana, postal code,
+ *    address, prefecture, kind, closure, successor: the 法人番号公表サイト publishes the legal register);
+ * 2. the company's own word: OWNER (updateCompanyFacts, recordFinancials) and APPLICATION (answers of submitted
+ *    applications). They share a tier, so a later application answer corrects an earlier owner entry and vice versa;
+ * 3. everything else: published third-party data (GBIZINFO, JGRANTS, IMPORT), demo data (DEMO) and values the
+ *    platform derives from its own company record (PLATFORM).
  */
-export const SOURCE_PRECEDENCE: Record<string, string[]> = {
-  name: ['NTA'],
-  nameKana: ['NTA'],
-  postalCode: ['NTA'],
-  address: ['NTA'],
-  prefectureCode: ['NTA'],
-  closeDate: ['NTA'],
-};
+import { dataItem } from './data-items.js';
 
 /** Sources whose word is the company's own: the newest of them wins for self-declared items. */
-export const SELF_DECLARED_SOURCES = ['OWNER', 'APPLICATION'];
+export const SELF_DECLARED_SOURCES: readonly string[] = Object.freeze(['OWNER', 'APPLICATION']);
+
+/** The authoritative sources of an item, in order (empty when the company's own word comes first). */
+export function authoritativeSources(key: string): readonly string[] {
+  return dataItem(key)?.registry ? ['NTA'] : [];
+}
 
 export interface FactVersion {
   key: string;
@@ -28,27 +29,16 @@ export interface FactVersion {
   id?: number;
 }
 
-/** Rank of a source for an item: lower wins. */
+/** Rank of a source for an item: lower wins (tier 1 ranks 0..n-1, tier 2 n, tier 3 n+1). */
 export function sourceRank(key: string, source: string): number {
-  const authoritative = SOURCE_PRECEDENCE[key];
-  if (authoritative) {
-    const i = authoritative.indexOf(source);
-    return i >= 0 ? i : authoritative.length + (SELF_DECLARED_SOURCES.includes(source) ? 0 : 1);
-  }
-  return SELF_DECLARED_SOURCES.includes(source) ? 0 : 1;
+  const authoritative = authoritativeSources(key);
+  const i = authoritative.indexOf(source);
+  if (i >= 0) return i;
+  return authoritative.length + (SELF_DECLARED_SOURCES.includes(source) ? 0 : 1);
 }
 
-/** Picks the current version of each item from all versions (any order in, sorted by key out). */
-export function pickCurrent<F extends FactVersion>(versions: F[]): F[] {
-  const best = new Map<string, F>();
-  for (const v of versions) {
-    const cur = best.get(v.key);
-    if (!cur || isBetter(v, cur)) best.set(v.key, v);
-  }
-  return [...best.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-}
-
-function isBetter(a: FactVersion, b: FactVersion): boolean {
+/** True when version `a` should be current rather than `b` (same key). */
+export function isBetterVersion(a: FactVersion, b: FactVersion): boolean {
   const ra = sourceRank(a.key, a.source);
   const rb = sourceRank(b.key, b.source);
   if (ra !== rb) return ra < rb;
@@ -56,4 +46,14 @@ function isBetter(a: FactVersion, b: FactVersion): boolean {
   const tb = b.asOf.getTime();
   if (ta !== tb) return ta > tb;
   return (a.id ?? 0) > (b.id ?? 0);
+}
+
+/** Picks the current version of each item from all versions (any order in, sorted by key out). */
+export function pickCurrent<F extends FactVersion>(versions: readonly F[]): F[] {
+  const best = new Map<string, F>();
+  for (const v of versions) {
+    const cur = best.get(v.key);
+    if (!cur || isBetterVersion(v, cur)) best.set(v.key, v);
+  }
+  return [...best.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 }
