@@ -62,7 +62,7 @@ export function acquireDataDirLock(dataDir: string, command: string): () => void
     } catch {
       owner = undefined; // half-written by a racing process: retry
     }
-    if (owner && owner.pid !== process.pid && isAlive(owner.pid)) throw new DatabaseLockedError(dataDir, owner);
+    if (owner && isAlive(owner.pid)) throw new DatabaseLockedError(dataDir, owner);
     // stale lock of a dead process: move it aside atomically, then retry the exclusive create
     try {
       renameSync(lockPath, `${lockPath}.stale-${process.pid}`);
