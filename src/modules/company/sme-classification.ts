@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { seedPath } from '../../shared/paths.js';
 import { JSIC_ENTRIES, jsicEntry, normaliseIndustryCode } from './jsic.js';
+import { CORPORATE_KIND_LABELS, formatYen } from '../../shared/japanese.js';
 
 /**
  * 中小企業基本法 §2 classification (中小企業者 / 小規模企業者) with the 政令 special rows, and the みなし大企業
@@ -393,32 +394,11 @@ export interface SmeClassification {
   deemedLargeMissing: DeemedLargeDataKey[];
 }
 
-const KIND_LABEL: Record<CorporateKindName, string> = {
-  NATIONAL_AGENCY: '国の機関',
-  LOCAL_GOVERNMENT: '地方公共団体',
-  KABUSHIKI_KAISHA: '株式会社',
-  YUGEN_KAISHA: '有限会社',
-  GOMEI_KAISHA: '合名会社',
-  GOSHI_KAISHA: '合資会社',
-  GODO_KAISHA: '合同会社',
-  OTHER_REGISTERED: 'その他の設立登記法人',
-  FOREIGN_COMPANY: '外国会社等',
-  OTHER: 'その他',
-  SOLE_PROPRIETOR: '個人事業主',
-};
+const KIND_LABEL: Readonly<Record<CorporateKindName, string>> = CORPORATE_KIND_LABELS;
 
 const RATIO_EPSILON = 1e-9;
 
-/** 300000000 → "3億円", 50000000 → "5,000万円", 123456789 → "1億2,345万6,789円". */
-export function formatYen(amount: number): string {
-  if (amount < 0) return `−${formatYen(-amount)}`;
-  if (amount === 0) return '0円';
-  const group = (n: number) => n.toLocaleString('en-US', { maximumFractionDigits: 2 });
-  const oku = Math.floor(amount / 1e8);
-  const man = Math.floor((amount % 1e8) / 1e4);
-  const yen = amount % 1e4;
-  return `${oku > 0 ? `${group(oku)}億` : ''}${man > 0 ? `${group(man)}万` : ''}${yen > 0 ? group(yen) : ''}円`;
-}
+export { formatYen };
 
 function formatPercent(ratio: number): string {
   return `${(ratio * 100).toFixed(2).replace(/\.?0+$/, '')}%`;

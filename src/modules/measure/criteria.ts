@@ -9,6 +9,8 @@
  * See ../shared/reference/domain.md §5 (SME definitions) and §7 (measures).
  */
 
+import { CORPORATE_KIND_LABELS, formatYen } from '../../shared/japanese.js';
+
 // ---------------------------------------------------------------------------------------------
 // Company facts: the input of the engine
 // ---------------------------------------------------------------------------------------------
@@ -524,19 +526,6 @@ const SME_CATEGORY_LABELS: Readonly<Record<SmeCategory, string>> = {
   UNKNOWN: '判定不能',
 };
 
-const CORPORATE_KIND_LABELS: Readonly<Record<CorporateKind, string>> = {
-  NATIONAL_AGENCY: '国の機関',
-  LOCAL_GOVERNMENT: '地方公共団体',
-  KABUSHIKI_KAISHA: '株式会社',
-  YUGEN_KAISHA: '有限会社',
-  GOMEI_KAISHA: '合名会社',
-  GOSHI_KAISHA: '合資会社',
-  GODO_KAISHA: '合同会社',
-  OTHER_REGISTERED: 'その他の設立登記法人',
-  FOREIGN_COMPANY: '外国会社等',
-  OTHER: 'その他',
-  SOLE_PROPRIETOR: '個人事業主',
-};
 
 /** JIS X 0401 prefecture names by code. */
 export const PREFECTURE_NAMES: Readonly<Record<string, string>> = Object.fromEntries(
@@ -548,22 +537,7 @@ export const PREFECTURE_NAMES: Readonly<Record<string, string>> = Object.fromEnt
   ].map((name, index) => [String(index + 1).padStart(2, '0'), name]),
 );
 
-/**
- * Formats an amount of yen the Japanese way: 100000000 → "1億円", 50000000 → "5,000万円",
- * 123456789 → "1億2,345万6,789円", 800 → "800円".
- */
-export function formatYen(amount: number): string {
-  if (!Number.isFinite(amount)) return `${amount}円`;
-  const sign = amount < 0 ? '−' : '';
-  let rest = Math.round(Math.abs(amount));
-  const oku = Math.floor(rest / 100_000_000);
-  rest -= oku * 100_000_000;
-  const man = Math.floor(rest / 10_000);
-  const yen = rest - man * 10_000;
-  const group = (n: number): string => n.toLocaleString('ja-JP');
-  const parts = [oku > 0 ? `${group(oku)}億` : '', man > 0 ? `${group(man)}万` : '', yen > 0 || (oku === 0 && man === 0) ? group(yen) : ''];
-  return `${sign}${parts.join('')}円`;
-}
+export { formatYen };
 
 /** The Japanese label of an item (known, well-known extension, or the raw key). */
 export function itemLabel(item: ItemName): string {
