@@ -1,0 +1,540 @@
+/**
+ * The recommendation engine: pure, deterministic, no I/O.
+ *
+ * Inputs: a company's facts (the rule language's CompanyFacts), its history (support received, applications),
+ * the catalogue (measures with criteria, rounds, usePurposes, unlocks, exclusionMonths), the rules
+ * (seeds/recommendation-rules.json), optional adoption statistics of similar companies, and `now`.
+ * Output: the recommendable measures, best first, each with its score, verdict, reasons (one Japanese line per
+ * rule that raised or lowered it, prefixed by the rule id) and the data items that would decide an UNKNOWN verdict.
+ *
+ * The catalogue and rules are prepared once ({@link prepareCatalogue}: criteria compiled to closures, round
+ * instants parsed, unlock relations indexed); evaluating one company then allocates little, and reason texts are
+ * only rendered for the measures that are returned.
+ */
+import {
+  evaluateEligibility, itemLabel, missingDataKeys, PREFECTURE_NAMES,
+  type CompanyFacts, type Criterion, type EligibilityVerdict, type ItemName, type Rule, type SmeCategory,
+} from '../measure/criteria.js';
+import { jsicEntry } from '../company/jsic.js';
+import { compileRule, FALSE, UNKNOWN, type CompiledRule } from './compiled-criteria.js';
+import {
+  hashOf, reasonLine, renderTemplate,
+  type ApplicationStatusValue, type ExcludeKind, type RecommendationRules, type ScoreKind, type ScoreRule,
+} from './rules.js';
+
+// ---------------------------------------------------------------------------------------------
+// Inputs
+// ---------------------------------------------------------------------------------------------
+
+/** An application round; a missing bound is open-ended. Bounds are inclusive. */
+export interface EngineRound {
+  readonly id: string;
+  readonly label: string;
+  readonly acceptingFrom: string | Date | null;
+  readonly acceptingUntil: string | Date | null;
+}
+
+/** What the engine reads of a measure (the catalogue's MeasureDefinition satisfies it). */
+export interface EngineMeasure {
+  readonly id: string;
+  readonly title: string;
+  readonly kind: string;
+  readonly targetPrefectures: readonly string[];
+  readonly industries: readonly string[];
+  readonly exclusionMonths: number | null;
+  readonly usePurposes: readonly string[];
+  readonly unlocks: readonly string[];
+  readonly alwaysOpen: boolean;
+  readonly rounds: readonly EngineRound[];
+  readonly criteria: readonly Criterion[];
+}
+
+/** Support a company received (support_records); `on` null when the date is not known. */
+export interface ReceivedSupport {
+  readonly measureId: string;
+  readonly on: string | Date | null;
+}
+
+/** An application of the company; `at` is its latest dated step (decision, submission or creation). */
+export interface ApplicationRecord {
+  readonly measureId: string;
+  readonly status: ApplicationStatusValue;
+  readonly at: string | Date;
+}
+
+/** Everything the engine knows about one company. */
+export interface EngineCompany {
+  readonly facts: CompanyFacts;
+  readonly received: readonly ReceivedSupport[];
+  readonly applications: readonly ApplicationRecord[];
+}
+
+/** Decided applications of companies in one segment (measure × JSIC major division × SME category). */
+export interface AdoptionCount {
+  readonly decided: number;
+  readonly adopted: number;
+}
+
+/** Adoption counts keyed by {@link adoptionKey}. */
+export type AdoptionStats = ReadonlyMap<string, AdoptionCount>;
+
+/** The segment key of adoption statistics: measure, JSIC major division letter, SME category. */
+export function adoptionKey(measureId: string, industryMajor: string, smeCategory: string): string {
+  return `${measureId}|${industryMajor}|${smeCategory}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Output
+// ---------------------------------------------------------------------------------------------
+
+export type RecommendedVerdict = Exclude<EligibilityVerdict, 'INELIGIBLE'>;
+
+export interface EngineRecommendation {
+  readonly measureId: string;
+  /** Sum of the points of every rule that applied, rounded to 0.01. */
+  readonly score: number;
+  readonly verdict: RecommendedVerdict;
+  /** Not open now; the next round starts within the horizon. */
+  readonly upcoming: boolean;
+  /** One line per rule application: "[rule-id] 日本語 (+n)". */
+  readonly reasons: string[];
+  /** Ids of the rules that applied, in reason order, without repeats. */
+  readonly ruleIds: string[];
+  /** Canonical data item keys that would decide an UNKNOWN verdict (empty for ELIGIBLE). */
+  readonly missingData: string[];
+}
+
+/** Why one measure is or is not recommended to a company (for tests and explanations). */
+export type MeasureOutcome =
+  | { readonly excluded: true; readonly ruleId: string; readonly kind: ExcludeKind }
+  | { readonly excluded: false; readonly recommendation: EngineRecommendation };
+
+// ---------------------------------------------------------------------------------------------
+// Preparation
+// ---------------------------------------------------------------------------------------------
+
+const DAY_MS = 86_400_000;
+const JST_OFFSET_MS = 9 * 3_600_000;
+
+interface PreparedRound {
+  readonly id: string;
+  readonly label: string;
+  readonly from: number;
+  readonly until: number;
+}
+
+interface PreparedMeasure {
+  readonly index: number;
+  readonly measure: EngineMeasure;
+  readonly hard: readonly CompiledRule[];
+  readonly hardCriteria: readonly Criterion[];
+  readonly soft: ReadonlyArray<{ readonly criterion: Criterion; readonly test: CompiledRule }>;
+  readonly rounds: readonly PreparedRound[];
+  readonly usePurposes: ReadonlySet<string>;
+  readonly prefectures: ReadonlySet<string>;
+  /** SME categories the hard criteria restrict the measure to (null: no restriction found). */
+  readonly targetSizes: ReadonlySet<string> | null;
+  /** The certification name a company holds once this measure is obtained (certificationNames). */
+  readonly certificationName: string | null;
+  /** Certifications (by name) whose measure lists this one in `unlocks`. */
+  readonly unlockedBy: readonly string[];
+  /** Titles of the measures this one unlocks, in catalogue order. */
+  readonly unlocksTitles: readonly string[];
+  readonly exclusionMonths: number;
+  /** Hash of the measure's definition (catalogue content). */
+  readonly hash: string;
+}
+
+/** A catalogue and rules ready for evaluation; build once, reuse for every company. */
+export interface PreparedCatalogue {
+  readonly rules: RecommendationRules;
+  readonly measures: readonly PreparedMeasure[];
+  readonly byId: ReadonlyMap<string, PreparedMeasure>;
+  /** Hash of every measure definition and the rules: equal hashes give equal results for equal inputs. */
+  readonly hash: string;
+  readonly scoreRules: Readonly<Partial<Record<ScoreKind, ScoreRule>>>;
+  readonly excludeIds: Readonly<Record<ExcludeKind, string>>;
+  readonly excludingStatuses: ReadonlySet<string>;
+}
+
+function instant(value: string | Date | null, fallback: number): number {
+  if (value === null) return fallback;
+  const time = typeof value === 'string' ? Date.parse(value) : value.getTime();
+  if (Number.isNaN(time)) throw new Error(`invalid instant ${String(value)}`);
+  return time;
+}
+
+/** SME categories named by `smeCategory in/eq` leaves that every hard criterion requires (top level or in a top-level `all`). */
+function targetSizesOf(hard: readonly Criterion[]): Set<string> | null {
+  let sizes: Set<string> | null = null;
+  const visit = (rule: Rule): void => {
+    if ('all' in rule) {
+      rule.all.forEach(visit);
+      return;
+    }
+    if (!('item' in rule) || rule.item !== 'smeCategory') return;
+    const named = 'in' in rule ? rule.in.map(String) : 'eq' in rule ? [String(rule.eq)] : null;
+    if (!named) return;
+    sizes = sizes === null ? new Set(named) : new Set(named.filter((size) => sizes!.has(size)));
+  };
+  for (const criterion of hard) visit(criterion.rule);
+  return sizes;
+}
+
+/**
+ * Prepares a catalogue for evaluation: compiles every criterion, parses round instants, indexes which
+ * certification unlocks which measure. Measures are kept in catalogue order; results are ordered by score.
+ */
+export function prepareCatalogue(measures: readonly EngineMeasure[], rules: RecommendationRules): PreparedCatalogue {
+  const certificationNames = rules.settings.certificationNames;
+  const titleOf = new Map(measures.map((measure) => [measure.id, measure.title]));
+  const unlockedBy = new Map<string, string[]>();
+  for (const measure of measures) {
+    const name = certificationNames[measure.id];
+    if (!name) continue;
+    for (const target of measure.unlocks) {
+      const list = unlockedBy.get(target) ?? [];
+      if (!list.includes(name)) list.push(name);
+      unlockedBy.set(target, list);
+    }
+  }
+  const prepared = measures.map((measure, index): PreparedMeasure => {
+    const hardCriteria = measure.criteria.filter((criterion) => criterion.hard);
+    const rounds = measure.rounds
+      .map((round) => ({ id: round.id, label: round.label, from: instant(round.acceptingFrom, -Infinity), until: instant(round.acceptingUntil, Infinity) }))
+      .sort((a, b) => a.from - b.from);
+    return {
+      index,
+      measure,
+      hard: hardCriteria.map((criterion) => compileRule(criterion.rule)),
+      hardCriteria,
+      soft: measure.criteria.filter((criterion) => !criterion.hard).map((criterion) => ({ criterion, test: compileRule(criterion.rule) })),
+      rounds,
+      usePurposes: new Set(measure.usePurposes),
+      prefectures: new Set(measure.targetPrefectures),
+      targetSizes: targetSizesOf(hardCriteria),
+      certificationName: certificationNames[measure.id] ?? null,
+      unlockedBy: unlockedBy.get(measure.id) ?? [],
+      unlocksTitles: measure.unlocks.map((id) => titleOf.get(id)).filter((title): title is string => title !== undefined),
+      exclusionMonths: measure.exclusionMonths ?? rules.settings.defaultExclusionMonths,
+      hash: hashOf(measure),
+    };
+  });
+  const scoreRules: Partial<Record<ScoreKind, ScoreRule>> = {};
+  const excludeIds = {} as Record<ExcludeKind, string>;
+  let excludingStatuses: readonly string[] = [];
+  for (const rule of rules.rules) {
+    if ('effect' in rule) {
+      excludeIds[rule.kind] = rule.id;
+      if (rule.kind === 'appliedWithinExclusion') excludingStatuses = rule.statuses ?? [];
+    } else scoreRules[rule.kind] = rule;
+  }
+  return {
+    rules,
+    measures: prepared,
+    byId: new Map(prepared.map((measure) => [measure.measure.id, measure])),
+    hash: hashOf({ rules: rules.hash, measures: prepared.map((measure) => measure.hash) }),
+    scoreRules,
+    excludeIds,
+    excludingStatuses: new Set(excludingStatuses),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Windows
+// ---------------------------------------------------------------------------------------------
+
+/** Where a measure's application window stands at an instant. */
+export type WindowState =
+  | { readonly status: 'always' }
+  | { readonly status: 'open'; readonly round: PreparedRound; readonly daysLeft: number }
+  | { readonly status: 'upcoming'; readonly round: PreparedRound; readonly daysUntil: number }
+  | { readonly status: 'closed' };
+
+/**
+ * The window state of a prepared measure at `now`, with the semantics of measure-rounds.ts: bounds inclusive, a
+ * missing bound open-ended, a round without any bound never open; among overlapping open rounds the one closing
+ * last counts. A round starting within the rules' horizon makes the measure upcoming; later ones do not count.
+ */
+export function windowStateOf(measure: PreparedMeasure, now: number, horizonDays: number): WindowState {
+  if (measure.measure.alwaysOpen) return { status: 'always' };
+  let open: PreparedRound | null = null;
+  let next: PreparedRound | null = null;
+  for (const round of measure.rounds) {
+    if (round.from === -Infinity && round.until === Infinity) continue;
+    if (round.from <= now && now <= round.until) {
+      if (open === null || round.until > open.until) open = round;
+    } else if (round.from > now && (next === null || round.from < next.from)) next = round;
+  }
+  if (open) return { status: 'open', round: open, daysLeft: Math.max(0, Math.ceil((open.until - now) / DAY_MS)) };
+  if (next) {
+    const daysUntil = Math.ceil((next.from - now) / DAY_MS);
+    if (daysUntil <= horizonDays) return { status: 'upcoming', round: next, daysUntil };
+  }
+  return { status: 'closed' };
+}
+
+/** "2026年12月11日" in Japan time. */
+export function formatJapaneseDate(time: number): string {
+  const date = new Date(time + JST_OFFSET_MS);
+  return `${date.getUTCFullYear()}年${date.getUTCMonth() + 1}月${date.getUTCDate()}日`;
+}
+
+function deadlineBucket(rule: ScoreRule | undefined, daysLeft: number): number | null {
+  if (!rule?.buckets) return null;
+  const index = rule.buckets.findIndex((bucket) => daysLeft <= bucket.withinDays);
+  return index < 0 ? null : index;
+}
+
+/**
+ * A string that changes exactly when a measure's time-dependent scoring changes (window status, round,
+ * deadline bucket); with the measure's hash it tells the batch which measures changed since its last run.
+ */
+export function measureTimeState(prepared: PreparedCatalogue, measure: PreparedMeasure, now: Date): string {
+  const state = windowStateOf(measure, now.getTime(), prepared.rules.settings.upcomingHorizonDays);
+  switch (state.status) {
+    case 'open':
+      return `open:${state.round.id}:${deadlineBucket(prepared.scoreRules.deadline, state.daysLeft) ?? '-'}`;
+    case 'upcoming':
+      return `upcoming:${state.round.id}`;
+    default:
+      return state.status;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Evaluation
+// ---------------------------------------------------------------------------------------------
+
+/** Time of a date or ISO string; a bare date (YYYY-MM-DD) is midnight in Japan. */
+function timeOf(value: string | Date): number {
+  if (typeof value !== 'string') return value.getTime();
+  return /^\d{4}-\d{2}-\d{2}$/.test(value) ? Date.parse(`${value}T00:00:00+09:00`) : Date.parse(value);
+}
+
+/** The instant `months` calendar months after `time` (day clamped to the month's end). */
+export function addMonths(time: number, months: number): number {
+  if (!Number.isFinite(time)) return time;
+  const date = new Date(time + JST_OFFSET_MS);
+  const year = date.getUTCFullYear();
+  const month = date.getUTCMonth() + months;
+  const lastDay = new Date(Date.UTC(year, month + 1, 0)).getUTCDate();
+  const shifted = Date.UTC(year, month, Math.min(date.getUTCDate(), lastDay), date.getUTCHours(), date.getUTCMinutes(), date.getUTCSeconds(), date.getUTCMilliseconds());
+  return shifted - JST_OFFSET_MS;
+}
+
+/** Per-company indexes built once per evaluation. */
+interface CompanyView {
+  readonly facts: CompanyFacts;
+  readonly needs: readonly string[];
+  readonly certifications: ReadonlySet<string>;
+  /** measure id → latest receipt time (Infinity when a receipt has no date) */
+  readonly receivedAt: ReadonlyMap<string, number>;
+  /** measure id → latest time of an application in an excluding status */
+  readonly appliedAt: ReadonlyMap<string, number>;
+  readonly segment: string | null;
+}
+
+function viewOf(prepared: PreparedCatalogue, company: EngineCompany): CompanyView {
+  const receivedAt = new Map<string, number>();
+  for (const receipt of company.received) {
+    const time = receipt.on === null ? Infinity : timeOf(receipt.on);
+    const key = receipt.measureId;
+    if (!(receivedAt.get(key)! >= time)) receivedAt.set(key, Number.isNaN(time) ? Infinity : time);
+  }
+  const appliedAt = new Map<string, number>();
+  for (const application of company.applications) {
+    if (!prepared.excludingStatuses.has(application.status)) continue;
+    const time = timeOf(application.at);
+    if (!(appliedAt.get(application.measureId)! >= time)) appliedAt.set(application.measureId, Number.isNaN(time) ? Infinity : time);
+  }
+  const facts = company.facts;
+  const needs = Array.isArray(facts.needs) ? facts.needs.filter((need): need is string => typeof need === 'string') : [];
+  const certifications = new Set(Array.isArray(facts.certifications) ? facts.certifications : []);
+  const major = typeof facts.industryCode === 'string' && facts.industryCode.length > 0 ? facts.industryCode[0] : null;
+  const size = typeof facts.smeCategory === 'string' && facts.smeCategory !== 'UNKNOWN' ? facts.smeCategory : null;
+  return { facts, needs, certifications, receivedAt, appliedAt, segment: major && size ? `${major}|${size}` : null };
+}
+
+/** A rule application before its text is rendered. */
+interface Contribution {
+  readonly rule: ScoreRule;
+  readonly points: number;
+  readonly params: () => Record<string, string | number>;
+}
+
+interface Scored {
+  readonly measure: PreparedMeasure;
+  readonly score: number;
+  readonly verdict: RecommendedVerdict;
+  readonly upcoming: boolean;
+  readonly contributions: readonly Contribution[];
+}
+
+const SIZE_LABELS: Readonly<Record<string, string>> = { SMALL: '小規模事業者', MEDIUM: '中規模企業', LARGE: '大企業', NOT_APPLICABLE: '中小企業基本法の対象外の法人' };
+
+function sizeLabel(sizes: ReadonlySet<string>): string {
+  if (sizes.size === 1) return SIZE_LABELS[[...sizes][0]!] ?? [...sizes][0]!;
+  if (sizes.size === 2 && sizes.has('SMALL') && sizes.has('MEDIUM')) return '中小企業';
+  return [...sizes].map((size) => SIZE_LABELS[size] ?? size).join('・');
+}
+
+const round2 = (value: number): number => Math.round(value * 100) / 100;
+
+function industryName(codes: readonly string[], companyCode: string): string {
+  const matched = codes.find((code) => companyCode.startsWith(code)) ?? codes[0]!;
+  return jsicEntry(matched)?.name ?? matched;
+}
+
+/** Evaluates one prepared measure for one company: excluded (by which rule) or scored. */
+function evaluatePrepared(prepared: PreparedCatalogue, measure: PreparedMeasure, view: CompanyView, now: number, adoption: AdoptionStats | undefined): Scored | { excluded: ExcludeKind } {
+  const rules = prepared.scoreRules;
+  const settings = prepared.rules.settings;
+  const window = windowStateOf(measure, now, settings.upcomingHorizonDays);
+  if (window.status === 'closed') return { excluded: 'closedWindow' };
+
+  const id = measure.measure.id;
+  const receivedAt = view.receivedAt.get(id);
+  if (receivedAt !== undefined && now < addMonths(receivedAt, measure.exclusionMonths)) return { excluded: 'receivedWithinExclusion' };
+  const appliedAt = view.appliedAt.get(id);
+  if (appliedAt !== undefined && now < addMonths(appliedAt, measure.exclusionMonths)) return { excluded: 'appliedWithinExclusion' };
+
+  let unknown = false;
+  for (const test of measure.hard) {
+    const value = test(view.facts);
+    if (value === FALSE) return { excluded: 'hardCriteria' };
+    if (value === UNKNOWN) unknown = true;
+  }
+
+  const contributions: Contribution[] = [];
+  const add = (rule: ScoreRule | undefined, points: number, params: () => Record<string, string | number>): void => {
+    if (rule && points !== 0) contributions.push({ rule, points, params });
+  };
+  const facts = view.facts;
+
+  if (unknown) {
+    add(rules.unknownCriteria, rules.unknownCriteria?.weight ?? 0, () => {
+      const missing = evaluateEligibility(measure.hardCriteria, facts).missing;
+      return { items: missing.map((item) => itemLabel(item as ItemName)).join('・') };
+    });
+  } else if (measure.hard.length > 0) add(rules.eligible, rules.eligible?.weight ?? 0, () => ({ count: measure.hard.length }));
+
+  if (rules.softCriterion) {
+    for (const { criterion, test } of measure.soft) {
+      if (test(facts) === 1) add(rules.softCriterion, round2(rules.softCriterion.weight * (criterion.weight ?? 1)), () => ({ description: criterion.description }));
+    }
+  }
+
+  if (view.needs.length > 0 && measure.usePurposes.size > 0) {
+    let matched = 0;
+    for (const need of view.needs) {
+      if (measure.usePurposes.has(need)) {
+        matched += 1;
+        add(rules.needMatch, rules.needMatch?.weight ?? 0, () => ({ need }));
+      }
+    }
+    if (matched === 0) add(rules.needMismatch, rules.needMismatch?.weight ?? 0, () => ({ needs: view.needs.join('、') }));
+  }
+
+  const industries = measure.measure.industries;
+  const industryCode = typeof facts.industryCode === 'string' ? facts.industryCode : null;
+  if (industries.length > 0 && industryCode && industries.some((code) => industryCode.startsWith(code))) {
+    add(rules.industryFit, rules.industryFit?.weight ?? 0, () => ({ industry: industryName(industries, industryCode) }));
+  }
+  const prefecture = typeof facts.prefectureCode === 'string' ? facts.prefectureCode : null;
+  if (measure.prefectures.size > 0 && prefecture && measure.prefectures.has(prefecture)) {
+    add(rules.regionFit, rules.regionFit?.weight ?? 0, () => ({ prefecture: PREFECTURE_NAMES[prefecture] ?? prefecture }));
+  }
+  const size = facts.smeCategory as SmeCategory | null | undefined;
+  const targetSizes = measure.targetSizes;
+  if (targetSizes && size && targetSizes.has(size) && targetSizes.size < 4) {
+    const rule = rules.sizeFit;
+    add(rule, targetSizes.size === 1 ? (rule?.narrowWeight ?? rule?.weight ?? 0) : (rule?.weight ?? 0), () => ({ size: sizeLabel(targetSizes) }));
+  }
+
+  if (window.status === 'open') {
+    add(rules.openWindow, rules.openWindow?.weight ?? 0, () => ({ round: window.round.label, until: formatJapaneseDate(window.round.until) }));
+    const bucket = deadlineBucket(rules.deadline, window.daysLeft);
+    if (bucket !== null && Number.isFinite(window.round.until)) add(rules.deadline, rules.deadline!.buckets![bucket]!.weight, () => ({ days: window.daysLeft }));
+  } else if (window.status === 'always') add(rules.alwaysOpen, rules.alwaysOpen?.weight ?? 0, () => ({}));
+  else add(rules.upcomingRound, rules.upcomingRound?.weight ?? 0, () => ({ round: window.round.label, from: formatJapaneseDate(window.round.from) }));
+
+  if (receivedAt !== undefined) add(rules.receivedBefore, rules.receivedBefore?.weight ?? 0, () => ({ on: formatJapaneseDate(receivedAt) }));
+
+  for (const certification of measure.unlockedBy) {
+    if (view.certifications.has(certification)) add(rules.certificationUnlock, rules.certificationUnlock?.weight ?? 0, () => ({ certification }));
+  }
+  const ownName = measure.certificationName;
+  if (ownName && view.certifications.has(ownName)) add(rules.alreadyCertified, rules.alreadyCertified?.weight ?? 0, () => ({ certification: ownName }));
+  else if (measure.unlocksTitles.length > 0 && rules.unlocksMeasures) {
+    const counted = measure.unlocksTitles.slice(0, rules.unlocksMeasures.maxCount ?? measure.unlocksTitles.length);
+    add(rules.unlocksMeasures, round2(rules.unlocksMeasures.weight * counted.length), () => ({ measures: counted.join('・'), count: counted.length }));
+  }
+
+  if (adoption && rules.similarAdoption && view.segment) {
+    const counts = adoption.get(`${id}|${view.segment}`);
+    if (counts && counts.decided >= (rules.similarAdoption.minDecided ?? 1)) {
+      const rate = Math.round((counts.adopted / counts.decided) * 10) / 10;
+      add(rules.similarAdoption, round2(rules.similarAdoption.weight * rate), () => ({ rate: `${Math.round((counts.adopted / counts.decided) * 100)}%`, decided: counts.decided, adopted: counts.adopted }));
+    }
+  }
+
+  let score = 0;
+  for (const contribution of contributions) score += contribution.points;
+  return { measure, score: round2(score), verdict: unknown ? 'UNKNOWN' : 'ELIGIBLE', upcoming: window.status === 'upcoming', contributions };
+}
+
+/** Best first: higher score, then ELIGIBLE before UNKNOWN, then measure id. */
+function compareScored(a: Scored, b: Scored): number {
+  if (a.score !== b.score) return b.score - a.score;
+  if (a.verdict !== b.verdict) return a.verdict === 'ELIGIBLE' ? -1 : 1;
+  return a.measure.measure.id < b.measure.measure.id ? -1 : a.measure.measure.id > b.measure.measure.id ? 1 : 0;
+}
+
+function render(scored: Scored, facts: CompanyFacts): EngineRecommendation {
+  const reasons = scored.contributions.map((c) => reasonLine(c.rule.id, renderTemplate(c.rule.template, c.params()), c.points));
+  const ruleIds = [...new Set(scored.contributions.map((c) => c.rule.id))];
+  const missingData = scored.verdict === 'UNKNOWN' ? missingDataKeys(evaluateEligibility(scored.measure.hardCriteria, facts).missing) : [];
+  return { measureId: scored.measure.measure.id, score: scored.score, verdict: scored.verdict, upcoming: scored.upcoming, reasons, ruleIds, missingData };
+}
+
+export interface RecommendOptions {
+  /** The evaluation instant (windows, deadlines, exclusion periods). */
+  readonly now: Date;
+  /** At most this many recommendations (default: all). */
+  readonly limit?: number;
+  /** Only recommendations scoring at least this much. */
+  readonly minScore?: number;
+  /** Adoption counts of similar companies, for the similarAdoption rule. */
+  readonly adoption?: AdoptionStats;
+}
+
+/**
+ * Recommends measures to one company: every measure not excluded by a rule, best first (score, then ELIGIBLE
+ * before UNKNOWN, then measure id), each with its reasons. Deterministic for equal inputs.
+ */
+export function recommend(prepared: PreparedCatalogue, company: EngineCompany, options: RecommendOptions): EngineRecommendation[] {
+  if (company.facts.isClosed === true) return [];
+  const view = viewOf(prepared, company);
+  const now = options.now.getTime();
+  const scored: Scored[] = [];
+  const minScore = options.minScore ?? -Infinity;
+  for (const measure of prepared.measures) {
+    const outcome = evaluatePrepared(prepared, measure, view, now, options.adoption);
+    if ('excluded' in outcome || outcome.score < minScore) continue;
+    scored.push(outcome);
+  }
+  scored.sort(compareScored);
+  const selected = options.limit === undefined ? scored : scored.slice(0, options.limit);
+  return selected.map((entry) => render(entry, company.facts));
+}
+
+/** Explains one measure for one company: which exclusion rule removed it, or its full recommendation. */
+export function explainMeasure(prepared: PreparedCatalogue, company: EngineCompany, measureId: string, options: Omit<RecommendOptions, 'limit' | 'minScore'>): MeasureOutcome {
+  const measure = prepared.byId.get(measureId);
+  if (!measure) throw new Error(`unknown measure ${measureId}`);
+  if (company.facts.isClosed === true) return { excluded: true, kind: 'closedCompany', ruleId: prepared.excludeIds.closedCompany };
+  const outcome = evaluatePrepared(prepared, measure, viewOf(prepared, company), options.now.getTime(), options.adoption);
+  if ('excluded' in outcome) return { excluded: true, kind: outcome.excluded, ruleId: prepared.excludeIds[outcome.excluded] };
+  return { excluded: false, recommendation: render(outcome, company.facts) };
+}
