@@ -68,17 +68,3 @@ registerEnumType(ConsentScope, {
 });
 registerEnumType(EbpmDimension, { name: 'EbpmDimension', description: 'A dimension EBPM statistics can be grouped by.' });
 registerEnumType(ScorecardColor, { name: 'ScorecardColor', description: 'Progress band of the online-usage scorecard.' });
-
-/** NTA kind code ↔ CorporateKind. */
-export const KIND_BY_NTA_CODE: Record<string, CorporateKind> = {
-  '101': CorporateKind.NATIONAL_AGENCY,
-  '201': CorporateKind.LOCAL_GOVERNMENT,
-  '301': CorporateKind.KABUSHIKI_KAISHA,
-  '302': CorporateKind.YUGEN_KAISHA,
-  '303': CorporateKind.GOMEI_KAISHA,
-  '304': CorporateKind.GOSHI_KAISHA,
-  '305': CorporateKind.GODO_KAISHA,
-  '399': CorporateKind.OTHER_REGISTERED,
-  '401': CorporateKind.FOREIGN_COMPANY,
-  '499': CorporateKind.OTHER,
-};

@@ -3,8 +3,8 @@ import { createWriteStream, statSync, type WriteStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { Database } from '../../../db/client.js';
-import { KIND_BY_NTA_CODE } from '../../../shared/enums.js';
-import { NTA_COLUMNS, type NtaRecord } from './nta-record.js';
+
+import { NTA_COLUMNS, NTA_KIND_TO_CORPORATE_KIND, type NtaRecord } from './nta-record.js';
 import { readNtaFile } from './nta-source.js';
 
 /** What an import did, row by row. */
@@ -69,7 +69,7 @@ const COMPANY_COLUMNS = [
 const CHANGE_COLUMNS = COMPANY_COLUMNS.map(([c]) => c).filter((c) => c !== 'corporate_number' && c !== 'sme_category');
 
 function companyValues(r: NtaRecord): unknown[] {
-  const kind = KIND_BY_NTA_CODE[r.kind] ?? 'OTHER';
+  const kind = NTA_KIND_TO_CORPORATE_KIND[r.kind] ?? 'OTHER';
   const publicBody = r.kind === '101' || r.kind === '201';
   return [
     r.corporateNumber, r.name, r.furigana, r.enName, r.kind, kind, r.prefectureCode, r.prefectureName, r.cityCode, r.cityName, r.streetNumber,
