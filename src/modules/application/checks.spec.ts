@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { classifySme } from '../company/sme-classification.js';
 import type { Criterion } from '../measure/criteria.js';
 import {
-  addMonths, checkClosedCompany, checkDeemedLarge, checkDoubleReceipt, checkSmeStatus, checkWindow, formatTokyo, isRepeatableKind,
+  addMonths, checkAnswer, checkClosedCompany, invalidAnswers, isAnswered, missingRequiredFields, type FormFieldSpec, checkDeemedLarge, checkDoubleReceipt, checkSmeStatus, checkWindow, formatTokyo, isRepeatableKind,
   mergeRecheck, nearestRound, requiresSme, roundAt, runChecks, smeRequirementOf, type ApplicationCheckInput, type MeasureForChecks,
   type PriorReceipt, type RoundWindow, type SmeForChecks,
 } from './checks.js';
@@ -292,5 +292,64 @@ describe('runChecks and mergeRecheck', () => {
     const stored = [{ code: 'OUTSIDE_WINDOW', detail: 'x' }];
     const merged = mergeRecheck(stored, [{ code: 'OUTSIDE_WINDOW', detail: 'x' }, { code: 'CLOSED_COMPANY', detail: 'y' }]);
     expect(merged).toEqual([{ code: 'OUTSIDE_WINDOW', detail: 'x' }, { code: 'CLOSED_COMPANY', detail: 'y（決定時の再判定で検出）' }]);
+  });
+});
+
+describe('form answers', () => {
+  const FORM: FormFieldSpec[] = [
+    { key: 'employees', label: '従業員数', required: true, type: 'integer' },
+    { key: 'postalCode', label: '郵便番号', required: true, type: 'string' },
+    { key: 'majorShareholders', label: '主要株主', required: false, type: 'text' },
+    { key: 'businessPlanSummary', label: '経営計画の概要', required: true, type: 'text' },
+    { key: 'damageType', label: '被害の種類', required: false, type: 'enum', options: ['地震', '水害'] },
+    { key: 'fundUse', label: '資金使途', required: false, type: 'enum', options: ['運転資金', '設備資金'], multiple: true },
+    { key: 'plannedClosingDate', label: '廃業予定日', required: false, type: 'date' },
+    { key: 'gbizIdPrime', label: 'GビズID', required: false, type: 'boolean' },
+    { key: 'plannedInvestmentYen', label: '投資予定額', required: false, type: 'yen' },
+  ];
+
+  it('treats null, blank text and empty lists as unanswered, zero and false as answered', () => {
+    expect([null, undefined, '', '  ', []].map(isAnswered)).toEqual([false, false, false, false, false]);
+    expect([0, false, 'a', ['x']].map(isAnswered)).toEqual([true, true, true, true]);
+  });
+
+  it('lists the required fields without an answer, in form order', () => {
+    expect(missingRequiredFields(FORM, { employees: 0, businessPlanSummary: ' ' }).map((f) => f.key)).toEqual(['postalCode', 'businessPlanSummary']);
+    expect(missingRequiredFields(FORM, { employees: 3, postalCode: '1000013', businessPlanSummary: '販路開拓' })).toEqual([]);
+  });
+
+  it('checks canonical data items against the item, normalising them', () => {
+    expect(checkAnswer(FORM, 'postalCode', '100-0013')).toEqual({ ok: true, value: '1000013' });
+    expect(checkAnswer(FORM, 'postalCode', '12').ok).toBe(false);
+    expect(checkAnswer(FORM, 'employees', -1).ok).toBe(false);
+    expect(checkAnswer(FORM, 'employees', 2.5).ok).toBe(false);
+    // a JSON item even where the form says text
+    expect(checkAnswer(FORM, 'majorShareholders', [{ name: '親会社', ratio: 0.6, isLargeEnterprise: true }]).ok).toBe(true);
+  });
+
+  it('checks other answers against the form type', () => {
+    expect(checkAnswer(FORM, 'damageType', '地震').ok).toBe(true);
+    expect(checkAnswer(FORM, 'damageType', '火災').ok).toBe(false);
+    expect(checkAnswer(FORM, 'fundUse', ['運転資金', '設備資金']).ok).toBe(true);
+    expect(checkAnswer(FORM, 'fundUse', ['運転資金', '運転資金']).ok).toBe(false);
+    expect(checkAnswer(FORM, 'fundUse', '運転資金').ok).toBe(false);
+    expect(checkAnswer(FORM, 'plannedClosingDate', '2026-02-30').ok).toBe(false);
+    expect(checkAnswer(FORM, 'plannedClosingDate', '2026-02-28').ok).toBe(true);
+    expect(checkAnswer(FORM, 'gbizIdPrime', 'yes').ok).toBe(false);
+    expect(checkAnswer(FORM, 'plannedInvestmentYen', 1.5).ok).toBe(false);
+    expect(checkAnswer(FORM, 'businessPlanSummary', 'x'.repeat(20_001)).ok).toBe(false);
+  });
+
+  it('accepts null (clearing an answer) and refuses keys the form does not have', () => {
+    expect(checkAnswer(FORM, 'employees', null)).toEqual({ ok: true, value: null });
+    expect(checkAnswer(FORM, 'favouriteColour', 'blue')).toMatchObject({ ok: false, problem: expect.stringContaining('not a field') });
+    expect(checkAnswer(FORM, '', 'x').ok).toBe(false);
+    // an imported measure without a form takes any well-formed key
+    expect(checkAnswer([], 'anything', 'x').ok).toBe(true);
+    expect(checkAnswer([], 'bad key', 'x').ok).toBe(false);
+  });
+
+  it('lists every invalid answered value', () => {
+    expect(invalidAnswers(FORM, { employees: 'many', postalCode: null, damageType: '火災', gbizIdPrime: true }).map((p) => p.key)).toEqual(['employees', 'damageType']);
   });
 });

@@ -21,7 +21,9 @@
  * "SME, or a 医療法人 with ≤ 300 employees") do not make the measure SME-only: eligibility explains those.
  */
 import { tokyoDateOf } from '../../shared/auth/policy.js';
+import { isIsoDate } from '../../shared/scalars.js';
 import type { SmeClassification } from '../company/sme-classification.js';
+import { dataItem, validateDataItem } from '../facts/data-items.js';
 import { evaluateRule, type CompanyFacts, type Criterion } from '../measure/criteria.js';
 
 /** One automatic-check result (contract type CheckFlag). */
@@ -378,4 +380,108 @@ export function mergeRecheck(stored: readonly CheckFlag[], recheck: readonly Che
   const seen = new Set(stored.map((flag) => `${flag.code}\u0000${flag.detail}`));
   const added = recheck.filter((flag) => !seen.has(`${flag.code}\u0000${flag.detail}`)).map((flag) => ({ code: flag.code, detail: `${flag.detail}（${note}）` }));
   return [...stored, ...added];
+}
+
+// ---------------------------------------------------------------------------------------------
+// The application form: answer values and required fields
+// ---------------------------------------------------------------------------------------------
+
+/** A field of a measure's form (catalogue FormField). */
+export interface FormFieldSpec {
+  readonly key: string;
+  readonly label: string;
+  readonly required: boolean;
+  /** string | integer | yen | date | boolean | text | enum */
+  readonly type: string;
+  readonly options?: readonly string[];
+  readonly multiple?: boolean;
+}
+
+/** The outcome of checking one answer: its normalised value, or the problem in words. */
+export type AnswerCheck = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly problem: string };
+
+/** Longest answer to a free-text question. */
+export const MAX_TEXT_ANSWER = 20_000;
+/** Longest one-line answer. */
+export const MAX_STRING_ANSWER = 1_000;
+const ANSWER_KEY = /^[A-Za-z][A-Za-z0-9_.-]{0,99}$/;
+
+/** True when an answer holds a value (not null, blank text or an empty list). */
+export function isAnswered(value: unknown): boolean {
+  if (value === null || value === undefined) return false;
+  if (typeof value === 'string') return value.trim().length > 0;
+  if (Array.isArray(value)) return value.length > 0;
+  return true;
+}
+
+function checkByFormType(field: FormFieldSpec, value: unknown): AnswerCheck {
+  const fail = (problem: string): AnswerCheck => ({ ok: false, problem });
+  switch (field.type) {
+    case 'string':
+    case 'text': {
+      if (typeof value !== 'string') return fail(`must be text, got ${JSON.stringify(value)}`);
+      const max = field.type === 'text' ? MAX_TEXT_ANSWER : MAX_STRING_ANSWER;
+      if (value.length > max) return fail(`must be at most ${max} characters, got ${value.length}`);
+      return { ok: true, value };
+    }
+    case 'integer':
+    case 'yen':
+      if (typeof value !== 'number' || !Number.isSafeInteger(value)) return fail(`must be a whole number${field.type === 'yen' ? ' of yen' : ''}, got ${JSON.stringify(value)}`);
+      return { ok: true, value };
+    case 'date':
+      if (typeof value !== 'string' || !isIsoDate(value)) return fail(`must be a date written YYYY-MM-DD, got ${JSON.stringify(value)}`);
+      return { ok: true, value };
+    case 'boolean':
+      if (typeof value !== 'boolean') return fail(`must be true or false, got ${JSON.stringify(value)}`);
+      return { ok: true, value };
+    case 'enum': {
+      const options = field.options ?? [];
+      const isOption = (v: unknown) => typeof v === 'string' && options.includes(v);
+      if (field.multiple) {
+        if (!Array.isArray(value) || !value.every(isOption)) return fail(`must be a list of choices among ${options.join(' / ')}`);
+        if (new Set(value).size !== value.length) return fail('lists a choice twice');
+        return { ok: true, value };
+      }
+      if (!isOption(value)) return fail(`must be one of ${options.join(' / ')}, got ${JSON.stringify(value)}`);
+      return { ok: true, value };
+    }
+    default:
+      return { ok: true, value };
+  }
+}
+
+/**
+ * Checks one answer. `null` clears an answer and is always accepted. A key that is a canonical data item is
+ * checked against the item (its type, and normalised: a postal code with a hyphen becomes 7 digits, a JSIC code
+ * canonical), since the answer becomes a fact at submission; other keys against the form field's type. A key the
+ * form does not have is refused, unless the measure has no form at all (imported measures), where any well-formed
+ * key is accepted.
+ */
+export function checkAnswer(fields: readonly FormFieldSpec[], key: string, value: unknown): AnswerCheck {
+  if (!ANSWER_KEY.test(key)) return { ok: false, problem: 'is not a valid answer key (a letter, then letters, digits, _ . -; at most 100 characters)' };
+  const field = fields.find((f) => f.key === key);
+  if (!field && fields.length > 0) return { ok: false, problem: "is not a field of this measure's form" };
+  if (value === null) return { ok: true, value: null };
+  if (value === undefined) return { ok: false, problem: 'has no value' };
+  if (dataItem(key)) {
+    const checked = validateDataItem(key, value);
+    return checked.ok ? { ok: true, value: checked.value } : { ok: false, problem: checked.problem };
+  }
+  return field ? checkByFormType(field, value) : { ok: true, value };
+}
+
+/** The required fields of the form without an answer, in form order. */
+export function missingRequiredFields(fields: readonly FormFieldSpec[], answers: Readonly<Record<string, unknown>>): FormFieldSpec[] {
+  return fields.filter((field) => field.required && !isAnswered(answers[field.key]));
+}
+
+/** Every answered key whose value does not pass {@link checkAnswer}, with the problem. */
+export function invalidAnswers(fields: readonly FormFieldSpec[], answers: Readonly<Record<string, unknown>>): Array<{ key: string; problem: string }> {
+  const problems: Array<{ key: string; problem: string }> = [];
+  for (const [key, value] of Object.entries(answers)) {
+    if (!isAnswered(value)) continue;
+    const checked = checkAnswer(fields, key, value);
+    if (!checked.ok) problems.push({ key, problem: checked.problem });
+  }
+  return problems;
 }
