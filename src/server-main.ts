@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { loadConfig } from './config.js';
 import { migrateDatabase, openDatabase } from './db/client.js';
 import { seedIfEmpty } from './modules/demo/demo.service.js';
+import { catalogueSyncMessage, syncCatalogue } from './modules/measure/measure.service.js';
 import { startServer } from './server.js';
 
 /** `npm start`: migrate, load the demo data into an empty database, serve HTTP. */
@@ -9,6 +10,7 @@ async function main() {
   const config = loadConfig();
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, purpose: `sdp server (port ${config.port})` });
   await migrateDatabase(database);
+  console.log(`[sdp] ${catalogueSyncMessage(await syncCatalogue(database))}`);
   if (config.seedDemo) {
     const seeded = await seedIfEmpty(database);
     if (seeded) console.log(`[sdp] loaded demo data: ${seeded.companies} companies, ${seeded.measures} measures`);

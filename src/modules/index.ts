@@ -2,10 +2,13 @@ import type { NonEmptyArray } from 'type-graphql';
 import { CompanyResolver } from './company/company.resolver.js';
 import { ViewerResolver } from './viewer/viewer.resolver.js';
 import { ApplicationResolver, CompanyApplicationsResolver } from './application/application.resolver.js';
+import { MeasureResolver, SupportRecordMeasureResolver } from './measure/measure.resolver.js';
 
 /** Every resolver class of the API, one line per module. */
 export const resolvers: NonEmptyArray<Function> = [
   CompanyResolver,
   ViewerResolver,
   ApplicationResolver, CompanyApplicationsResolver,
+  MeasureResolver,
+  SupportRecordMeasureResolver,
 ];

@@ -1,6 +1,7 @@
 import type { Database } from '../../db/client.js';
 import { certifications, companies, facts, financials } from '../../db/schema/index.js';
 import { classifySme, type CorporateKindName } from '../company/sme-classification.js';
+import { syncCatalogue } from '../measure/measure.service.js';
 import { buildDemoCompanies, type DemoCompany } from './demo-data.js';
 
 export const DEMO_COMPANY_COUNT = 300;
@@ -44,8 +45,9 @@ export async function insertDemoCompanies(database: Database, list: DemoCompany[
   });
 }
 
-/** Loads the demo data when the database has no company yet; returns what it loaded, or null. */
+/** Loads the measure catalogue, then the demo data when the database has no company yet; returns what it loaded, or null. */
 export async function seedIfEmpty(database: Database): Promise<{ companies: number; measures: number } | null> {
+  await syncCatalogue(database);
   const [{ n }] = await database.query<{ n: number }>('SELECT count(*)::int AS n FROM companies');
   if (Number(n) > 0) return null;
   const count = await insertDemoCompanies(database, buildDemoCompanies(DEMO_COMPANY_COUNT, DEMO_SEED));
