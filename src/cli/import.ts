@@ -2,11 +2,13 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { importNtaFile } from '../modules/importers/nta/nta-import.js';
 import { withDatabase } from './database.js';
+import { registerJgrantsImport } from './import-jgrants.js';
 import { createProgress } from './progress.js';
 
 /** `sdp import <source> FILE...` */
 export function registerImportCommands(program: Command): void {
   const importCmd = program.command('import').description('import data from the public sources');
+  registerJgrantsImport(importCmd);
 
   importCmd
     .command('nta')
