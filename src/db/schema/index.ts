@@ -3,3 +3,4 @@ export * from './measure.js';
 export * from './application.js';
 export * from './access.js';
 export * from './ops.js';
+export * from './ebpm.js';
