@@ -41,6 +41,7 @@ const COMPANIES: FixtureCompany[] = [
   { key: 'closed', corporateNumber: number(5), name: 'テスト閉鎖株式会社（架空）', kind: 'KABUSHIKI_KAISHA', industryCode: 'E24', capitalYen: 10_000_000, employees: 8, closeDate: '2025-03-31', closeCause: '11', successorCorporateNumber: number(1) },
   { key: 'other', corporateNumber: number(6), name: 'テスト他社株式会社（架空）', kind: 'KABUSHIKI_KAISHA', industryCode: 'I58', capitalYen: 5_000_000, employees: 3 },
   { key: 'busy', corporateNumber: number(7), name: 'テスト多忙株式会社（架空）', kind: 'KABUSHIKI_KAISHA', industryCode: 'E24', capitalYen: 10_000_000, employees: 8 },
+  { key: 'growing', corporateNumber: number(8), name: 'テスト成長株式会社（架空）', kind: 'KABUSHIKI_KAISHA', industryCode: 'E24', capitalYen: 10_000_000, employees: 8 },
 ];
 const company = (key: string) => COMPANIES.find((c) => c.key === key)!;
 
@@ -345,6 +346,22 @@ describe('applications over HTTP', () => {
     expect(app.flags[0].detail).toContain('第2回');
     expect(app.flags[0].detail).toContain('受付開始前');
     expect(app.roundId).toBe('test-closed:r2');
+  });
+
+  it('checks the company again at decision: a company that grew large since submission gets NOT_SME added', async () => {
+    const app = await submitted('growing', 'test-open');
+    expect(app.flags).toEqual([]);
+    const [{ id: companyId }] = await server.database.query<{ id: number }>('SELECT id FROM companies WHERE corporate_number = $1', [company('growing').corporateNumber]);
+    const later = new Date(Date.now() + 1000).toISOString();
+    await server.database.query(
+      `INSERT INTO facts (company_id, key, value, source, source_ref, as_of) VALUES ($1, 'capitalYen', '500000000'::jsonb, 'OWNER', 'test', $2), ($1, 'employees', '900'::jsonb, 'OWNER', 'test', $2)`,
+      [companyId, later],
+    );
+    const decided = await decide(app.id, 'ADOPTED', 500_000);
+    expect(decided.errors).toBeUndefined();
+    const flags = decided.data!.decideApplication.flags;
+    expect(flags.map((f) => f.code)).toEqual(['NOT_SME']);
+    expect(flags[0].detail).toContain('決定時の再判定で検出');
   });
 
   it('lets only STAFF or ADMIN decide', async () => {

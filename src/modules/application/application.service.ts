@@ -257,7 +257,7 @@ async function liveFlagsOf(ctx: Context, draft: ApplicationRow): Promise<CheckFl
     applicationsOfCompanyLoader(ctx).load(draft.companyId),
   ]);
   if (!company || !measure) return [];
-  return runChecks(checkInputOf({ at: ctx.now, application: draft, company, measure, rounds, facts, records, companyApplications }).input);
+  return runChecks(checkInputOf({ at: ctx.now, application: draft, company, measure, rounds, facts, records, companyApplications, withAnswers: true }).input);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -276,6 +276,12 @@ interface CheckSources {
   records: readonly SupportRecordRow[];
   /** applications of the company (any measure) */
   companyApplications: readonly ApplicationRow[];
+  /**
+   * Lay the application's answers over the facts (submission, live draft flags: the answers are what the company
+   * states); false at decision, where the company's data of that moment counts (the answers were written back as
+   * facts at submission, and anything stated since supersedes them).
+   */
+  withAnswers: boolean;
 }
 
 function roundWindows(rounds: readonly MeasureRoundRow[]): RoundWindow[] {
@@ -311,7 +317,7 @@ function classifyWithAnswers(company: CompanyRow, facts: readonly FactVersion[],
 /** Turns the gathered rows into the plain input of the checks. */
 function checkInputOf(sources: CheckSources): { input: ApplicationCheckInput; industryCode: string | null } {
   const { measure, company, application } = sources;
-  const { sme, industryCode } = classifyWithAnswers(company, sources.facts, answersOf(application));
+  const { sme, industryCode } = classifyWithAnswers(company, sources.facts, sources.withAnswers ? answersOf(application) : {});
   const receipts = [
     ...sources.records.filter((record) => record.measureId === measure.id).map((record) => ({
       kind: 'SUPPORT_RECORD' as const, measureId: record.measureId, title: record.title, on: record.approvedOn, applicationId: record.applicationId,
@@ -339,7 +345,7 @@ function checkInputOf(sources: CheckSources): { input: ApplicationCheckInput; in
 }
 
 /** The data of the checks read through a transaction (the company row fresh, its facts, and its rows of the measure). */
-async function checkSourcesIn(tx: Db, at: Date, application: ApplicationRow, measure: MeasureRow, rounds: readonly MeasureRoundRow[]): Promise<CheckSources> {
+async function checkSourcesIn(tx: Db, at: Date, application: ApplicationRow, measure: MeasureRow, rounds: readonly MeasureRoundRow[], withAnswers: boolean): Promise<CheckSources> {
   const [company] = await tx.select().from(companies).where(eq(companies.id, application.companyId));
   if (!company) throw notFound(`company ${application.companyId} of application ${application.id} is gone`);
   const [facts, records, companyApplications] = await Promise.all([
@@ -347,7 +353,7 @@ async function checkSourcesIn(tx: Db, at: Date, application: ApplicationRow, mea
     tx.select().from(supportRecords).where(and(eq(supportRecords.companyId, company.id), eq(supportRecords.measureId, measure.id))),
     tx.select().from(applications).where(and(eq(applications.companyId, company.id), eq(applications.measureId, measure.id))),
   ]);
-  return { at, application, company, measure, rounds, facts, records, companyApplications };
+  return { at, application, company, measure, rounds, facts, records, companyApplications, withAnswers };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -533,7 +539,7 @@ export async function submitApplication(ctx: Context, input: SubmitApplicationIn
     const windows = roundWindows(rounds);
     const round = measure.alwaysOpen ? null : roundAt(windows, at) ?? nearestRound(windows, at);
     const placed = { ...row, roundId: round?.id ?? row.roundId };
-    const sources = await checkSourcesIn(tx, at, placed, measure, rounds);
+    const sources = await checkSourcesIn(tx, at, placed, measure, rounds, true);
     const { input: checkInput, industryCode } = checkInputOf(sources);
     const flags = runChecks(checkInput);
     const requested = answers.requestedAmountYen;
@@ -583,7 +589,7 @@ export async function decideApplication(ctx: Context, input: DecideApplicationIn
     if (granted !== null && cap !== null && granted > cap) {
       throw badInput(`grantedAmountYen ${granted} exceeds the maximum of ${measure.title}${round ? `（${round.label}）` : ''}: ${cap}`, 'input.grantedAmountYen');
     }
-    const sources = await checkSourcesIn(tx, row.submittedAt ?? at, row, measure, rounds);
+    const sources = await checkSourcesIn(tx, row.submittedAt ?? at, row, measure, rounds, false);
     const flags = mergeRecheck(flagsOf(row), runChecks(checkInputOf(sources).input));
     const updated = await transition(tx, row, to, { actor, at, note }, { decidedAt: at, grantedAmountYen: granted, flags });
     if (to === 'ADOPTED') {

@@ -72,8 +72,14 @@ describe('helpers', () => {
     expect(nearestRound(ROUNDS, at('2025-07-01T00:00:00+09:00'))?.id).toBe('r17');
     expect(nearestRound(ROUNDS, at('2025-09-30T00:00:00+09:00'))?.id).toBe('r18');
     expect(nearestRound([], at('2025-09-30T00:00:00+09:00'))).toBeNull();
-    const open = round('open', '通年', null, null);
-    expect(roundAt([open], at('2030-01-01T00:00:00Z'))?.id).toBe('open');
+    const openEnded = round('open', '通年', '2020-04-01T00:00:00+09:00', null);
+    expect(roundAt([openEnded], at('2030-01-01T00:00:00Z'))?.id).toBe('open');
+    // a window without any bound says nothing: it contains no instant and is never nearer than a dated one
+    const undated = round('undated', '日程未定', null, null);
+    expect(roundAt([undated], at('2030-01-01T00:00:00Z'))).toBeNull();
+    expect(nearestRound([undated, ...ROUNDS], at('2025-07-01T00:00:00+09:00'))?.id).toBe('r17');
+    expect(nearestRound([undated], at('2025-07-01T00:00:00+09:00'))?.id).toBe('undated');
+    expect(checkWindow(input({ measure: measure({ rounds: [undated] }) }))[0].detail).toContain('日程未定（開始日未定〜終了日未定）');
   });
 
   it('prefers the upcoming round when two are equally near', () => {

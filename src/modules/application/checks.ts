@@ -143,8 +143,12 @@ export function formatTokyo(at: Date): string {
   return new Date(at.getTime() + 9 * 60 * 60 * 1000).toISOString().slice(0, 16).replace('T', ' ');
 }
 
-/** True when the round window contains the instant (bounds inclusive, null bounds open-ended). */
+/**
+ * True when the round window contains the instant (bounds inclusive, a null bound open-ended). A window without
+ * any bound says nothing about when it is open and contains no instant (as the measure module reads rounds).
+ */
 export function windowContains(round: RoundWindow, at: Date): boolean {
+  if (round.acceptingFrom === null && round.acceptingUntil === null) return false;
   const time = at.getTime();
   return (round.acceptingFrom === null || round.acceptingFrom.getTime() <= time) && (round.acceptingUntil === null || time <= round.acceptingUntil.getTime());
 }
@@ -154,8 +158,9 @@ export function roundAt(rounds: readonly RoundWindow[], at: Date): RoundWindow |
   return rounds.find((round) => windowContains(round, at)) ?? null;
 }
 
-/** Milliseconds from the instant to the window (0 inside it). */
+/** Milliseconds from the instant to the window (0 inside it; infinite for a window without bounds). */
 function distanceToWindow(round: RoundWindow, at: Date): number {
+  if (round.acceptingFrom === null && round.acceptingUntil === null) return Number.POSITIVE_INFINITY;
   const time = at.getTime();
   if (round.acceptingFrom !== null && time < round.acceptingFrom.getTime()) return round.acceptingFrom.getTime() - time;
   if (round.acceptingUntil !== null && time > round.acceptingUntil.getTime()) return time - round.acceptingUntil.getTime();
@@ -166,11 +171,12 @@ function distanceToWindow(round: RoundWindow, at: Date): number {
 export function nearestRound(rounds: readonly RoundWindow[], at: Date): RoundWindow | null {
   let best: RoundWindow | null = null;
   let bestDistance = Number.POSITIVE_INFINITY;
+  // a round without bounds is only "nearest" when there is nothing else
   let bestUpcoming = false;
   for (const round of rounds) {
     const distance = distanceToWindow(round, at);
     const upcoming = round.acceptingFrom !== null && at.getTime() < round.acceptingFrom.getTime();
-    if (distance < bestDistance || (distance === bestDistance && upcoming && !bestUpcoming)) {
+    if (best === null || distance < bestDistance || (distance === bestDistance && upcoming && !bestUpcoming)) {
       best = round;
       bestDistance = distance;
       bestUpcoming = upcoming;
