@@ -3,6 +3,7 @@ import { CompanyResolver } from './company/company.resolver.js';
 import { ViewerResolver } from './viewer/viewer.resolver.js';
 import { ApplicationResolver, CompanyApplicationsResolver } from './application/application.resolver.js';
 import { MeasureResolver, SupportRecordMeasureResolver } from './measure/measure.resolver.js';
+import { AccessRequestResolver, AuditLogResolver, CompanyConsentResolver, ConsentResolver } from './consent/consent.resolver.js';
 
 /** Every resolver class of the API, one line per module. */
 export const resolvers: NonEmptyArray<Function> = [
@@ -11,4 +12,5 @@ export const resolvers: NonEmptyArray<Function> = [
   ApplicationResolver, CompanyApplicationsResolver,
   MeasureResolver,
   SupportRecordMeasureResolver,
+  AccessRequestResolver, ConsentResolver, AuditLogResolver, CompanyConsentResolver,
 ];

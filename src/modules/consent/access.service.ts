@@ -3,8 +3,7 @@ import { and, eq, inArray } from 'drizzle-orm';
 import type { Context } from '../../context.js';
 import { groupInOrder } from '../../context.js';
 import { auditLog, consents } from '../../db/schema/index.js';
-import { decideAccess, type AccessScope } from '../../shared/auth/policy.js';
-import { forbidden } from '../../shared/errors.js';
+import { accessDeniedError, decideAccess, type AccessDecision, type AccessScope } from '../../shared/auth/policy.js';
 import type { CompanyRow } from '../company/company.type.js';
 
 type ConsentRow = typeof consents.$inferSelect;
@@ -24,6 +23,7 @@ interface PendingAudit {
   companyId: number;
   scope: string;
   operation: string;
+  consentId: number | null;
 }
 
 /** Audit entries of this request, written once when the response is sent (see flushAudit). */
@@ -32,10 +32,11 @@ function pendingAudit(ctx: Context): Map<string, PendingAudit> {
 }
 
 /**
- * Decides whether the viewer may read a scope of a company's data; records the read in the audit
- * log when the reader is not the company's owner and the scope is confidential.
+ * Decides whether the viewer may read a scope of a company's data (policy.ts decideAccess with the
+ * viewer organisation's consents); records an allowed read in the request's audit entries when the
+ * reader is not the company's owner and the scope is confidential.
  */
-export async function canRead(ctx: Context, company: Pick<CompanyRow, 'id' | 'corporateNumber'>, scope: AccessScope, operation: string): Promise<boolean> {
+export async function decideRead(ctx: Context, company: Pick<CompanyRow, 'id' | 'corporateNumber'>, scope: AccessScope, operation: string): Promise<AccessDecision> {
   const viewer = ctx.viewer;
   const companyConsents = viewer.kind === 'USER' && viewer.role === 'SUPPORTER' ? await consentsOfViewerOrg(ctx).load(company.id) : [];
   const decision = decideAccess(
@@ -53,16 +54,29 @@ export async function canRead(ctx: Context, company: Pick<CompanyRow, 'id' | 'co
     ctx.now,
   );
   if (decision.allowed && decision.audit) {
-    pendingAudit(ctx).set(`${company.id}|${scope}|${operation}`, { companyId: company.id, scope, operation });
+    pendingAudit(ctx).set(`${company.id}|${scope}|${operation}`, {
+      companyId: company.id,
+      scope,
+      operation,
+      consentId: decision.consentId !== undefined ? Number(decision.consentId) : null,
+    });
   }
-  return decision.allowed;
+  return decision;
 }
 
-/** Throws FORBIDDEN unless the viewer may read the scope. */
+/** True when the viewer may read the scope (see {@link decideRead}; allowed reads are audited). */
+export async function canRead(ctx: Context, company: Pick<CompanyRow, 'id' | 'corporateNumber'>, scope: AccessScope, operation: string): Promise<boolean> {
+  return (await decideRead(ctx, company, scope, operation)).allowed;
+}
+
+/**
+ * Throws FORBIDDEN unless the viewer may read the scope. The message names the operation and the
+ * policy's reason (never a confidential value); extensions.reason is SIGN_IN_REQUIRED for anonymous
+ * viewers, NOT_PERMITTED otherwise (docs/adr/0001).
+ */
 export async function assertCanRead(ctx: Context, company: Pick<CompanyRow, 'id' | 'corporateNumber'>, scope: AccessScope, operation: string): Promise<void> {
-  if (!(await canRead(ctx, company, scope, operation))) {
-    throw forbidden(`not allowed to read ${scope} data of this company (${operation})`);
-  }
+  const decision = await decideRead(ctx, company, scope, operation);
+  if (!decision.allowed) throw accessDeniedError(ctx.viewer, { ...decision, reason: `${operation}: ${decision.reason}` });
 }
 
 /** A nullable confidential field: its value, or null with FORBIDDEN at its path. */
@@ -77,7 +91,11 @@ export async function guardList<T>(ctx: Context, company: Pick<CompanyRow, 'id' 
   return read();
 }
 
-/** Writes the request's audit entries in one statement (append-only table). */
+/**
+ * Writes the request's audit entries in one statement (append-only table). Called by the server
+ * before the response is sent: when the write fails the request fails (HTTP 500, masked), so no
+ * confidential read goes unrecorded.
+ */
 export async function flushAudit(ctx: Context): Promise<void> {
   const pending = pendingAudit(ctx);
   const viewer = ctx.viewer;
@@ -89,6 +107,7 @@ export async function flushAudit(ctx: Context): Promise<void> {
     companyId: p.companyId,
     scope: p.scope,
     operation: p.operation,
+    consentId: p.consentId,
     at: ctx.now,
   }));
   pending.clear();

@@ -202,12 +202,14 @@ describe('consent state', () => {
 });
 
 describe('accessDeniedError', () => {
-  it('is UNAUTHENTICATED for anonymous viewers and FORBIDDEN for signed-in ones, with the reason as message', () => {
+  it('is FORBIDDEN for every viewer (SIGN_IN_REQUIRED when anonymous), with the reason as message', () => {
     const anonymous = decideAccess(ANONYMOUS, COMPANY, 'FINANCIALS', [], NOW);
-    expect(accessDeniedError(ANONYMOUS, anonymous).extensions.code).toBe('UNAUTHENTICATED');
+    const anonymousError = accessDeniedError(ANONYMOUS, anonymous);
+    expect(anonymousError.extensions).toMatchObject({ code: 'FORBIDDEN', reason: 'SIGN_IN_REQUIRED' });
+    expect(anonymousError.message).toMatch(/sign in/);
     const supporter = decideAccess(SUPPORTER, COMPANY, 'FINANCIALS', CONSENTS.revoked, NOW);
     const error = accessDeniedError(SUPPORTER, supporter);
-    expect(error.extensions.code).toBe('FORBIDDEN');
+    expect(error.extensions).toMatchObject({ code: 'FORBIDDEN', reason: 'NOT_PERMITTED' });
     expect(error.message).toBe(supporter.reason);
   });
 });

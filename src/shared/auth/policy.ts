@@ -30,7 +30,7 @@
  * reports them with {@link accessDeniedError}).
  */
 import type { GraphQLError } from 'graphql';
-import { forbidden, unauthenticated } from '../errors.js';
+import { forbidden } from '../errors.js';
 import { hasRole, isOwner, isSupporter, isUnboundOwner, type Viewer } from './viewer.js';
 
 /** A class of company data with one visibility rule. */
@@ -227,12 +227,16 @@ function whyNoConsent(organizationId: string, company: CompanyRef, scope: Confid
 }
 
 /**
- * The error for a refused read (the field resolves to null with it at its path): UNAUTHENTICATED for
- * an anonymous viewer (a token is needed), FORBIDDEN for an authenticated one. The message carries
- * the decision's reason, which never contains confidential values.
+ * The error for a refused read (the field resolves to null with it at its path): FORBIDDEN for every
+ * viewer, anonymous ones included; `extensions.reason` is SIGN_IN_REQUIRED for an anonymous viewer
+ * (a token might help) and NOT_PERMITTED otherwise. UNAUTHENTICATED is kept for a token that was
+ * presented and refused, which fails the whole request with HTTP 401 (docs/adr/0001). The message
+ * carries the decision's reason, which never contains confidential values.
  */
 export function accessDeniedError(viewer: Viewer, decision: AccessDecision): GraphQLError {
-  return viewer.kind === 'ANONYMOUS' ? unauthenticated(decision.reason) : forbidden(decision.reason);
+  const error = forbidden(decision.reason);
+  error.extensions.reason = viewer.kind === 'ANONYMOUS' ? 'SIGN_IN_REQUIRED' : 'NOT_PERMITTED';
+  return error;
 }
 
 // ---------------------------------------------------------------------------------------------
