@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { importNtaFile } from '../modules/importers/nta/nta-import.js';
 import { withDatabase } from './database.js';
+import { registerGbizinfoImport } from './import-gbizinfo.js';
 import { registerJgrantsImport } from './import-jgrants.js';
 import { createProgress } from './progress.js';
 
@@ -33,4 +34,6 @@ export function registerImportCommands(program: Command): void {
         }
       });
     });
+
+  registerGbizinfoImport(importCmd);
 }

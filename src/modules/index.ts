@@ -3,7 +3,9 @@ import { CompanyResolver } from './company/company.resolver.js';
 import { ViewerResolver } from './viewer/viewer.resolver.js';
 import { ApplicationResolver, CompanyApplicationsResolver } from './application/application.resolver.js';
 import { MeasureResolver, SupportRecordMeasureResolver } from './measure/measure.resolver.js';
-import { AccessRequestResolver, AuditLogResolver, CompanyConsentResolver, ConsentResolver } from './consent/consent.resolver.js';
+import { FactsResolver } from './facts/facts.resolver.js';
+import { FinancialsResolver } from './financials/financials.resolver.js';
+import { PrefillResolver } from './prefill/prefill.resolver.js';
 
 /** Every resolver class of the API, one line per module. */
 export const resolvers: NonEmptyArray<Function> = [
@@ -12,5 +14,7 @@ export const resolvers: NonEmptyArray<Function> = [
   ApplicationResolver, CompanyApplicationsResolver,
   MeasureResolver,
   SupportRecordMeasureResolver,
-  AccessRequestResolver, ConsentResolver, AuditLogResolver, CompanyConsentResolver,
+  FactsResolver,
+  FinancialsResolver,
+  PrefillResolver,
 ];

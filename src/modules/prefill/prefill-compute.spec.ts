@@ -53,6 +53,8 @@ describe('prefillForm', () => {
     expect(byKey.needs).toMatchObject({ value: ['資金繰りを改善したい'] }); // only the form's options
     expect(byKey.businessPlanSummary).toMatchObject({ value: null, source: null, mapped: false, stale: false });
     expect(result.coverage).toBeCloseTo(5 / 6);
+    expect(result.requiredCoverage).toBeCloseTo(4 / 5);
+    expect(result.missingRequired).toEqual(['businessPlanSummary']);
   });
 
   it('financial items: a later fiscal year wins, whether it comes from statements or from an answer', () => {
@@ -73,6 +75,6 @@ describe('prefillForm', () => {
   });
 
   it('an empty form is fully covered', () => {
-    expect(prefillForm([], new Map(), now, company)).toEqual({ fields: [], coverage: 1 });
+    expect(prefillForm([], new Map(), now, company)).toEqual({ fields: [], coverage: 1, requiredCoverage: 1, missingRequired: [] });
   });
 });

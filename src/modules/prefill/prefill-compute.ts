@@ -63,6 +63,10 @@ export interface PrefillComputation {
   fields: PrefilledValue[];
   /** share of the fields with a value, 0..1 (1 for a form without fields: nothing is left to type) */
   coverage: number;
+  /** share of the required fields with a value, 0..1 (1 when none is required) */
+  requiredCoverage: number;
+  /** keys of required fields without a value: what the owner still has to type */
+  missingRequired: string[];
 }
 
 /** The parts of a company row prefill reads. */
@@ -187,5 +191,12 @@ export function prefillForm(
     };
   });
   const filled = out.filter((f) => f.value !== null).length;
-  return { fields: out, coverage: out.length === 0 ? 1 : filled / out.length };
+  const required = out.filter((f) => f.required);
+  const missingRequired = required.filter((f) => f.value === null).map((f) => f.key);
+  return {
+    fields: out,
+    coverage: out.length === 0 ? 1 : filled / out.length,
+    requiredCoverage: required.length === 0 ? 1 : (required.length - missingRequired.length) / required.length,
+    missingRequired,
+  };
 }
