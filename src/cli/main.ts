@@ -9,6 +9,7 @@ import { loadOrCreateLocalKey, signLocalToken } from '../shared/auth/tokens.js';
 import { projectRoot } from '../shared/paths.js';
 import { withDatabase } from './database.js';
 import { registerImportCommands } from './import.js';
+import { registerRecommendCommands } from './recommend.js';
 
 const program = new Command('sdp').description('SME Data Platform command line').showHelpAfterError();
 
@@ -64,6 +65,7 @@ program
   });
 
 registerImportCommands(program);
+registerRecommendCommands(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   console.error(`sdp: ${error instanceof Error ? error.message : String(error)}`);

@@ -1,0 +1,155 @@
+/**
+ * The catalogue as the engine needs it, read from the measure tables and kept in memory.
+ *
+ * Preparing 1,000 measures (parsing and compiling every criterion) takes milliseconds; doing it per request
+ * would dominate an on-demand call. The prepared catalogue is cached per database and keyed by a signature of the
+ * measure tables (every id with its content hash, which the measure store rewrites whenever a measure or one of
+ * its rounds changes) plus the rules' hash. The signature is re-read at most once per {@link SIGNATURE_TTL_MS}, so
+ * a change made by another process is seen within that time; {@link invalidateRecommendationCatalogue} drops the
+ * cache at once for changes made in this process.
+ */
+import type { Database } from '../../db/client.js';
+import { asc } from 'drizzle-orm';
+import { measureRounds, measures } from '../../db/schema/index.js';
+import { parseCriterion } from '../measure/criteria.js';
+import { prepareCatalogue, type AdoptionCount, type AdoptionStats, type EngineMeasure, type PreparedCatalogue } from './engine.js';
+import { loadRecommendationRules, type RecommendationRules } from './rules.js';
+
+/** A stored measure (the root value of GraphQL SupportMeasure). */
+export type MeasureRow = typeof measures.$inferSelect;
+type RoundRow = typeof measureRounds.$inferSelect;
+
+/** How long a read signature is trusted before the measure tables are looked at again. */
+export const SIGNATURE_TTL_MS = 2_000;
+/** How long adoption statistics are reused (they move slowly: decisions come in batches). */
+export const ADOPTION_TTL_MS = 10 * 60_000;
+
+/** The prepared catalogue plus the stored rows of its measures, by id. */
+export interface LoadedCatalogue {
+  readonly prepared: PreparedCatalogue;
+  readonly rows: ReadonlyMap<string, MeasureRow>;
+  /** Signature of the measure tables this was prepared from. */
+  readonly signature: string;
+}
+
+interface CacheEntry {
+  loaded: Promise<LoadedCatalogue> | null;
+  signature: string | null;
+  checkedAt: number;
+  adoption: { at: number; stats: Promise<AdoptionStats> } | null;
+}
+
+const caches = new WeakMap<Database, CacheEntry>();
+let rulesCache: RecommendationRules | null = null;
+
+/** The committed recommendation rules (read once per process). */
+export function recommendationRules(): RecommendationRules {
+  rulesCache ??= loadRecommendationRules();
+  return rulesCache;
+}
+
+/** Drops a database's cached catalogue and adoption statistics, e.g. right after changing measures in-process. */
+export function invalidateRecommendationCatalogue(database: Database): void {
+  caches.delete(database);
+}
+
+function entryOf(database: Database): CacheEntry {
+  let entry = caches.get(database);
+  if (!entry) caches.set(database, (entry = { loaded: null, signature: null, checkedAt: 0, adoption: null }));
+  return entry;
+}
+
+/** Signature of the measure tables: count plus a digest of every id and content hash. */
+async function readSignature(database: Database): Promise<string> {
+  const [row] = await database.query<{ n: number; digest: string | null }>(
+    `SELECT count(*)::int AS n, md5(string_agg(id || ':' || content_hash, ',' ORDER BY id)) AS digest FROM measures`,
+  );
+  return `${row?.n ?? 0}:${row?.digest ?? ''}:${recommendationRules().hash}`;
+}
+
+/** Reads every measure with its rounds and turns them into engine measures. */
+async function loadFromTables(database: Database, signature: string): Promise<LoadedCatalogue> {
+  const [rows, roundRows] = await Promise.all([
+    database.db.select().from(measures).orderBy(asc(measures.id)),
+    database.db.select({ id: measureRounds.id, measureId: measureRounds.measureId, label: measureRounds.label, acceptingFrom: measureRounds.acceptingFrom, acceptingUntil: measureRounds.acceptingUntil })
+      .from(measureRounds).orderBy(asc(measureRounds.measureId), asc(measureRounds.id)),
+  ]);
+  const roundsByMeasure = new Map<string, typeof roundRows>();
+  for (const round of roundRows) {
+    const list = roundsByMeasure.get(round.measureId) ?? [];
+    list.push(round);
+    roundsByMeasure.set(round.measureId, list);
+  }
+  const engineMeasures = rows.map((row) => toEngineMeasure(row, roundsByMeasure.get(row.id) ?? []));
+  return { prepared: prepareCatalogue(engineMeasures, recommendationRules()), rows: new Map(rows.map((row) => [row.id, row])), signature };
+}
+
+/** A stored measure and its rounds as an engine measure (criteria validated; a bad stored rule throws). */
+export function toEngineMeasure(row: MeasureRow, rounds: ReadonlyArray<Pick<RoundRow, 'id' | 'label' | 'acceptingFrom' | 'acceptingUntil'>>): EngineMeasure {
+  const criteria = Array.isArray(row.criteria) ? row.criteria : [];
+  return {
+    id: row.id,
+    title: row.title,
+    kind: row.kind,
+    targetPrefectures: row.targetPrefectures,
+    industries: row.industries,
+    exclusionMonths: row.exclusionMonths,
+    usePurposes: row.usePurposes,
+    unlocks: row.unlocks,
+    alwaysOpen: row.alwaysOpen,
+    rounds: rounds.map((round) => ({ id: round.id, label: round.label, acceptingFrom: round.acceptingFrom, acceptingUntil: round.acceptingUntil })),
+    criteria: criteria.map((json, index) => parseCriterion(json, `measures(${row.id}).criteria[${index}]`)),
+  };
+}
+
+/**
+ * The prepared catalogue of a database, from the cache while the measure tables' signature is unchanged.
+ * Costs one small query at most every {@link SIGNATURE_TTL_MS}; a full reload only when measures changed.
+ */
+export async function loadedCatalogue(database: Database, now = Date.now()): Promise<LoadedCatalogue> {
+  const entry = entryOf(database);
+  if (entry.loaded && now - entry.checkedAt < SIGNATURE_TTL_MS) return entry.loaded;
+  const signature = await readSignature(database);
+  entry.checkedAt = now;
+  if (!entry.loaded || signature !== entry.signature) {
+    entry.signature = signature;
+    entry.loaded = loadFromTables(database, signature);
+    entry.loaded.catch(() => {
+      if (entry.signature === signature) {
+        entry.loaded = null;
+        entry.signature = null;
+      }
+    });
+  }
+  return entry.loaded;
+}
+
+/**
+ * Adoption counts of decided applications per measure × JSIC major division × SME category (the attributes the
+ * application copied at submission), for the similar-adoption rule.
+ */
+export async function readAdoptionStats(database: Database): Promise<AdoptionStats> {
+  const rows = await database.query<{ measure_id: string; major: string; sme_category: string; decided: number; adopted: number }>(
+    `SELECT measure_id, left(industry_code, 1) AS major, sme_category,
+            count(*)::int AS decided, count(*) FILTER (WHERE status = 'ADOPTED')::int AS adopted
+       FROM applications
+      WHERE status IN ('ADOPTED', 'REJECTED') AND industry_code IS NOT NULL AND sme_category IS NOT NULL
+      GROUP BY 1, 2, 3`,
+  );
+  const stats = new Map<string, AdoptionCount>();
+  for (const row of rows) stats.set(`${row.measure_id}|${row.major}|${row.sme_category}`, { decided: Number(row.decided), adopted: Number(row.adopted) });
+  return stats;
+}
+
+/** Adoption statistics, reused for {@link ADOPTION_TTL_MS}. */
+export function cachedAdoptionStats(database: Database, now = Date.now()): Promise<AdoptionStats> {
+  const entry = entryOf(database);
+  if (!entry.adoption || now - entry.adoption.at >= ADOPTION_TTL_MS) {
+    const stats = readAdoptionStats(database);
+    entry.adoption = { at: now, stats };
+    stats.catch(() => {
+      if (entry.adoption?.stats === stats) entry.adoption = null;
+    });
+  }
+  return entry.adoption.stats;
+}
