@@ -1,4 +1,5 @@
-import { bigint, index, jsonb, pgTable, smallint, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { bigint, index, pgTable, smallint, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { jsonb } from './json.js';
 import { companies } from './company.js';
 import { measures } from './measure.js';
 

@@ -1,7 +1,8 @@
 import { sql } from 'drizzle-orm';
 import {
-  bigint, boolean, date, index, integer, jsonb, pgTable, primaryKey, smallint, text, timestamp, uniqueIndex,
+  bigint, boolean, date, index, integer, pgTable, primaryKey, smallint, text, timestamp, uniqueIndex,
 } from 'drizzle-orm/pg-core';
+import { jsonb } from './json.js';
 
 /**
  * One row per business: corporations keyed by 法人番号 and sole proprietors (no number).

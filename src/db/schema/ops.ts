@@ -1,4 +1,5 @@
-import { bigint, boolean, doublePrecision, integer, jsonb, pgTable, primaryKey, real, smallint, text, timestamp } from 'drizzle-orm/pg-core';
+import { bigint, boolean, doublePrecision, integer, pgTable, primaryKey, real, smallint, text, timestamp } from 'drizzle-orm/pg-core';
+import { jsonb } from './json.js';
 
 /** Progress of long-running imports, so an interrupted run can resume. */
 export const importRuns = pgTable('import_runs', {
