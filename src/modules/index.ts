@@ -3,6 +3,9 @@ import { CompanyResolver } from './company/company.resolver.js';
 import { ViewerResolver } from './viewer/viewer.resolver.js';
 import { ApplicationResolver, CompanyApplicationsResolver } from './application/application.resolver.js';
 import { MeasureResolver, SupportRecordMeasureResolver } from './measure/measure.resolver.js';
+import { FactsResolver } from './facts/facts.resolver.js';
+import { FinancialsResolver } from './financials/financials.resolver.js';
+import { PrefillResolver } from './prefill/prefill.resolver.js';
 import { CompanyRecommendationsResolver, MeasurePushStatResolver, PushedRecommendationResolver, RecommendationResolver } from './recommendation/recommendation.resolver.js';
 
 /** Every resolver class of the API, one line per module. */
@@ -12,5 +15,8 @@ export const resolvers: NonEmptyArray<Function> = [
   ApplicationResolver, CompanyApplicationsResolver,
   MeasureResolver,
   SupportRecordMeasureResolver,
+  FactsResolver,
+  FinancialsResolver,
+  PrefillResolver,
   RecommendationResolver, PushedRecommendationResolver, MeasurePushStatResolver, CompanyRecommendationsResolver,
 ];
