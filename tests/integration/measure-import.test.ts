@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { eq, inArray, like, sql } from 'drizzle-orm';
+import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrateDatabase, openDatabase, type Database } from '../../src/db/client.js';
 import { applications, companies, measureRounds, measures } from '../../src/db/schema/index.js';
@@ -15,13 +16,36 @@ const realDir = join(projectRoot(), '..', 'shared', 'data', 'real', 'jgrants');
 const REAL_DETAILS = join(realDir, 'detail_v2_result_objects.82.ojkbc-cache.json');
 const REAL_LIST = join(realDir, 'list_v1_items.first28.rooom-latest.json');
 
-/** One in-memory database for the whole file (the blocks run in order and look at their own rows). */
+/**
+ * One database for the whole file (the blocks run in order and look at their own rows): in-memory PGlite, or a new
+ * database on the PostgreSQL server of SDP_TEST_DATABASE_URL (so concurrent syncs run on real connections).
+ */
 let database: Database;
+let dropDatabase: () => Promise<void> = async () => {};
 beforeAll(async () => {
-  database = await openDatabase({ databaseUrl: undefined, dataDir: tmpdir(), purpose: 'measure import test', inMemory: true });
+  const admin = process.env.SDP_TEST_DATABASE_URL;
+  let databaseUrl: string | undefined;
+  if (admin) {
+    const name = `sdp_measures_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
+    const server = postgres(admin, { max: 1, onnotice: () => {} });
+    await server.unsafe(`CREATE DATABASE ${name}`);
+    await server.end();
+    const url = new URL(admin);
+    url.pathname = `/${name}`;
+    databaseUrl = url.toString();
+    dropDatabase = async () => {
+      const s = postgres(admin, { max: 1, onnotice: () => {} });
+      await s.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await s.end();
+    };
+  }
+  database = await openDatabase({ databaseUrl, dataDir: tmpdir(), purpose: 'measure import test', inMemory: !databaseUrl });
   await migrateDatabase(database);
 }, 60_000);
-afterAll(async () => database?.close());
+afterAll(async () => {
+  await database?.close();
+  await dropDatabase();
+});
 
 async function snapshot(database: Database, prefix: string): Promise<string> {
   const rows = await database.db.select({ id: measures.id, hash: measures.contentHash, updatedAt: measures.updatedAt }).from(measures)

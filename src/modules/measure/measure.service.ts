@@ -6,7 +6,7 @@
  * tables; both go through measure-store.ts, which is idempotent by content hash.
  */
 import DataLoader from 'dataloader';
-import { and, asc, eq, gt, ilike, inArray, notInArray, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, ilike, inArray, notInArray, or, sql, type SQL } from 'drizzle-orm';
 import type { Context } from '../../context.js';
 import { groupInOrder, oneInOrder } from '../../context.js';
 import type { Database } from '../../db/client.js';
@@ -171,15 +171,16 @@ export function measureFilterConditions(filter: MeasureFilter | null | undefined
   return conditions;
 }
 
-/** Lists measures matching a filter, ordered by id (stable), with Relay cursors and the total count. */
+/** Lists measures matching a filter, ordered by id (byte order: stable), with Relay cursors and the total count. */
 export async function listMeasures(ctx: Context, filter: MeasureFilter | null | undefined, first: number | null | undefined, after: string | null | undefined): Promise<Page<MeasureRow>> {
   const limit = pageSize(first);
   const conditions = measureFilterConditions(filter);
   const where = conditions.length > 0 ? and(...conditions) : undefined;
   const cursor = decodeCursor(after, 1);
-  const pageWhere = cursor ? and(where, gt(measures.id, String(cursor[0]))) : where;
+  // byte order (COLLATE "C"), so pages come in the same order whatever the database's collation
+  const pageWhere = cursor ? and(where, sql`${measures.id} COLLATE "C" > ${String(cursor[0])}`) : where;
   const [rows, [counted]] = await Promise.all([
-    ctx.db.select().from(measures).where(pageWhere).orderBy(asc(measures.id)).limit(limit + 1),
+    ctx.db.select().from(measures).where(pageWhere).orderBy(sql`${measures.id} COLLATE "C"`).limit(limit + 1),
     ctx.db.select({ total: sql<number>`count(*)::int` }).from(measures).where(where),
   ]);
   for (const row of rows) measureByIdLoader(ctx).prime(row.id, row);
