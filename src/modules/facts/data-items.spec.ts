@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { seedPath } from '../../shared/paths.js';
 import {
   DATA_ITEMS, JGRANTS_USE_PURPOSES, REGISTRY_ITEM_KEYS, addMonthsTokyo, dataItem, fiscalYearCloses, isStale,
   lastClosedFiscalYear, staleAfter, validateDataItem,
@@ -36,6 +38,35 @@ describe('data item registry', () => {
     expect(dataItem('financials.24')).toBeUndefined();
     expect(dataItem('noSuchItem')).toBeUndefined();
     expect(value('noSuchItem', 1)).toEqual({ ok: false, problem: 'noSuchItem: not a canonical data item key' });
+  });
+});
+
+describe('the measure catalogue against the registry', () => {
+  const catalogue = JSON.parse(readFileSync(seedPath('measures', 'catalogue.json'), 'utf8')) as {
+    measures: Array<{ id: string; formFields: Array<{ key: string; type: string; options?: string[] }> }>;
+  };
+  const fields = catalogue.measures.flatMap((m) => m.formFields.map((f) => ({ measure: m.id, ...f })));
+
+  it('maps every field whose key is a data item to the item’s type and choices', () => {
+    const problems: string[] = [];
+    for (const f of fields) {
+      const item = dataItem(f.key);
+      if (!item) continue;
+      const formType = item.type === 'json' ? 'text' : item.type;
+      if (formType !== f.type) problems.push(`${f.measure}.${f.key}: form type ${f.type}, item type ${item.type}`);
+      for (const option of f.options ?? []) {
+        if (item.enumValues && !item.enumValues.includes(option)) problems.push(`${f.measure}.${f.key}: option ${option} is not a value of the item`);
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it('maps the company data most forms ask for (only measure-specific questions stay unmapped)', () => {
+    const mapped = fields.filter((f) => dataItem(f.key)).length;
+    expect(mapped / fields.length).toBeGreaterThan(0.75);
+    for (const key of ['name', 'corporateNumber', 'address', 'postalCode', 'representativeName', 'phone', 'capitalYen', 'employees', 'industryCode', 'needs']) {
+      expect(fields.some((f) => f.key === key), key).toBe(true);
+    }
   });
 });
 

@@ -360,6 +360,12 @@ const ITEM_SPECS: Record<string, ItemSpec> = {
   gbizIdPrime: { label: 'GビズIDプライムアカウントを取得済み', type: 'boolean', category: 'ONCE_ONLY', freshness: months(24) },
   lenderName: { label: '主な取引金融機関', type: 'string', category: 'ONCE_ONLY', freshness: CONTACT },
   businessSummary: { label: '事業内容', type: 'text', category: 'ONCE_ONLY', freshness: months(24) },
+  insurerName: { label: '加入している保険者（協会けんぽ支部・健康保険組合等）', type: 'string', category: 'ONCE_ONLY', freshness: CONTACT },
+  securityActionLevel: { label: 'SECURITY ACTIONの宣言段階', type: 'enum', category: 'ONCE_ONLY', freshness: months(24), enumValues: ['一つ星', '二つ星'] },
+  keieiryokuCertifiedOn: { label: '経営力向上計画の認定日', type: 'date', category: 'ONCE_ONLY', freshness: PERMANENT },
+  healthDeclarationDate: { label: '健康宣言の実施日', type: 'date', category: 'ONCE_ONLY', freshness: PERMANENT },
+  declarationPublishedOn: { label: '100億宣言の公表日', type: 'date', category: 'ONCE_ONLY', freshness: PERMANENT },
+  specifiedStartupSupportCertificateDate: { label: '特定創業支援等事業の証明書の発行日', type: 'date', category: 'ONCE_ONLY', freshness: PERMANENT },
 
   // ② recommendation: size, industry, needs, and what eligibility rules read
   industryCode: {
@@ -388,6 +394,8 @@ const ITEM_SPECS: Record<string, ItemSpec> = {
   ownedByLargeCapitalParent: { label: '資本金5億円以上の法人に100%の株式を保有されている', type: 'boolean', category: 'RECOMMENDATION', freshness: months(12) },
   taxesPaidInFull: { label: '税金を完納している', type: 'boolean', category: 'RECOMMENDATION', freshness: months(12) },
   successorPlanned: { label: '事業承継を予定している', type: 'boolean', category: 'RECOMMENDATION', freshness: months(12) },
+  successorName: { label: '後継者氏名', type: 'string', category: 'RECOMMENDATION', freshness: months(12) },
+  successorRelation: { label: '後継者と現経営者の関係', type: 'enum', category: 'RECOMMENDATION', freshness: months(12), enumValues: ['親族', '従業員・役員', 'その他'] },
   acquirer: { label: 'M&Aの買い手（譲受側）である', type: 'boolean', category: 'RECOMMENDATION', freshness: months(12) },
   seller: { label: 'M&Aの売り手（譲渡側）である', type: 'boolean', category: 'RECOMMENDATION', freshness: months(12) },
   closingBusinessPlanned: { label: '既存事業の廃業を予定している', type: 'boolean', category: 'RECOMMENDATION', freshness: months(12) },
@@ -421,6 +429,7 @@ const ITEM_SPECS: Record<string, ItemSpec> = {
   rdExpensesYen: { label: '研究開発費', type: 'yen', category: 'EBPM', freshness: FISCAL, number: { min: 0 } },
   patentsHeld: { label: '特許・意匠・商標の件数', type: 'integer', category: 'EBPM', freshness: months(12), number: { min: 0, max: 10_000_000 }, note: 'gBizINFO: registrations it publishes for the company' },
   exporting: { label: '海外事業（輸出・海外投資等）を実施又は計画している', type: 'boolean', category: 'EBPM', freshness: months(12) },
+  targetCountries: { label: '関心のある国・地域（海外展開）', type: 'string', category: 'EBPM', freshness: months(12) },
   // ③ EBPM: 職場情報 (gBizINFO workplace_info)
   femaleWorkersProportion: { label: '労働者に占める女性労働者の割合', type: 'json', category: 'EBPM', freshness: months(24), validate: decimalValidator({ min: 0, max: 1 }), note: 'a number 0..1' },
   averageAge: { label: '従業員の平均年齢', type: 'json', category: 'EBPM', freshness: months(24), validate: decimalValidator({ min: 0, max: 120 }), note: 'a number of years' },

@@ -8,13 +8,14 @@
 import { desc, eq } from 'drizzle-orm';
 import type { Context } from '../../context.js';
 import type { Db } from '../../db/client.js';
-import { facts, financials, measures } from '../../db/schema/index.js';
-import { badInput, notFound, unauthenticated } from '../../shared/errors.js';
+import { facts, financials, type measures } from '../../db/schema/index.js';
+import { notFound, unauthenticated } from '../../shared/errors.js';
 import { addressOf, financialsLoader, findByCorporateNumber } from '../company/company.service.js';
 import type { CompanyRow } from '../company/company.type.js';
 import { assertCanRead } from '../consent/access.service.js';
 import { affectsCompanyCache, dataItem, validateDataItem } from '../facts/data-items.js';
 import { currentFacts, currentFactsIn, forgetCompany, refreshCompanyCache } from '../facts/facts.service.js';
+import { requireMeasure } from '../measure/measure.service.js';
 import {
   formFieldsOf, knownValues, prefillForm, type FinancialsRowLike, type KnownValue, type PrefillComputation, type PrefilledValue,
 } from './prefill-compute.js';
@@ -62,14 +63,6 @@ export async function prefillAnswers(ctx: Context, company: CompanyRow, measure:
   return answers;
 }
 
-/** A measures row by id (NOT_FOUND when unknown). */
-export async function measureById(ctx: Context, measureId: string): Promise<MeasureRow> {
-  if (typeof measureId !== 'string' || measureId.trim() === '' || measureId.length > 200) throw badInput('measureId must be a measure id', 'measureId');
-  const [row] = await ctx.db.select().from(measures).where(eq(measures.id, measureId));
-  if (!row) throw notFound(`no measure with id ${measureId}`);
-  return row;
-}
-
 /**
  * Query.prefill: the measure's form filled for the company (confidential: PROFILE). BAD_USER_INPUT for a malformed
  * 法人番号, NOT_FOUND for an unknown company or measure, UNAUTHENTICATED / FORBIDDEN for viewers who may not read
@@ -80,7 +73,7 @@ export async function prefill(ctx: Context, corporateNumber: string, measureId: 
   if (ctx.viewer.kind !== 'USER') throw unauthenticated('prefill shows confidential data: sign in with a bearer token');
   if (!company) throw notFound(`no company with 法人番号 ${corporateNumber}`);
   await assertCanRead(ctx, company, 'PROFILE', 'Query.prefill');
-  const measure = await measureById(ctx, measureId);
+  const measure = await requireMeasure(ctx, measureId, 'measureId');
   return { ...(await prefillFor(ctx, company, measure)), measure };
 }
 
