@@ -2,6 +2,7 @@ import type { NonEmptyArray } from 'type-graphql';
 import { CompanyResolver } from './company/company.resolver.js';
 import { ViewerResolver } from './viewer/viewer.resolver.js';
 import { ApplicationResolver, CompanyApplicationsResolver } from './application/application.resolver.js';
+import { AccessRequestResolver, AuditLogResolver, CompanyConsentResolver, ConsentResolver } from './consent/consent.resolver.js';
 import { MeasureResolver, SupportRecordMeasureResolver } from './measure/measure.resolver.js';
 import { FactsResolver } from './facts/facts.resolver.js';
 import { FinancialsResolver } from './financials/financials.resolver.js';
@@ -13,6 +14,7 @@ export const resolvers: NonEmptyArray<Function> = [
   CompanyResolver,
   ViewerResolver,
   ApplicationResolver, CompanyApplicationsResolver,
+  AccessRequestResolver, ConsentResolver, AuditLogResolver, CompanyConsentResolver,
   MeasureResolver,
   SupportRecordMeasureResolver,
   FactsResolver,
