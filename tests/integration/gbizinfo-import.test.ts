@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -55,7 +55,10 @@ describe('gBizINFO import (fixtures)', () => {
     await db.query(`INSERT INTO companies (corporate_number, name, kind, kind_code, prefecture_code, prefecture_name, city_name, street, postal_code, nta_update_date)
       VALUES ('7010401045660', '財務フィクスチャ株式会社', 'KABUSHIKI_KAISHA', '301', '13', '東京都', '港区', '港南１丁目７番１号', '1080075', '2024-04-01')`);
   }, 60_000);
-  afterAll(async () => db?.close());
+  afterAll(async () => {
+    await db?.close();
+    rmSync(rejectsDir, { recursive: true, force: true });
+  });
 
   it('creates an unknown company from basic info and states its items as GBIZINFO facts with file and path', async () => {
     const s = await importGbizinfoFile(db, fixture('basic-categories.v2.json'), { now: NOW, rejectsDir });

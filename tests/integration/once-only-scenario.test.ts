@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -54,9 +54,13 @@ function ntaRow(): string {
   return f.map((v) => `"${v}"`).join(',');
 }
 
+/** temporary folders of prepare (NTA file, rejects), removed after the tests */
+const scratchDirs: string[] = [];
+
 async function prepare(db: Database): Promise<void> {
   await syncCatalogue(db);
   const dir = mkdtempSync(join(tmpdir(), 'sdp-once-scenario-'));
+  scratchDirs.push(dir);
   writeFileSync(join(dir, 'nta.csv'), `${ntaRow()}\n`);
   await importNtaFile(db, join(dir, 'nta.csv'), { rejectsDir: join(dir, 'rejects') });
   await importGbizinfoFile(db, join(process.cwd(), 'tests', 'fixtures', 'gbizinfo', 'basic-categories.v2.json'));
@@ -71,7 +75,10 @@ describe('once-only: five applications in a row', () => {
     server = await startTestServer({ prepare });
     owner = await server.token({ role: 'OWNER', corporateNumber: CN, sub: 'owner-scenario' });
   }, 120_000);
-  afterAll(async () => server?.close());
+  afterAll(async () => {
+    await server?.close();
+    for (const dir of scratchDirs) rmSync(dir, { recursive: true, force: true });
+  });
 
   it('asks for each canonical item at most once; from the second application only for items never seen before', async () => {
     // seen: every item some source stated before the first application (NTA registry, gBizINFO) …

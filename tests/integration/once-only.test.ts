@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -59,8 +59,12 @@ const measureRow = (id: string, title: string, formFields: unknown[]) => ({
   id, title, kind: 'SUBSIDY', agency: 'テスト庁', summary: '試験用の施策（架空）', alwaysOpen: true, criteria: [], formFields, source: 'TEST', contentHash: id,
 });
 
+/** temporary folders of prepare (NTA file, rejects), removed after the tests */
+const scratchDirs: string[] = [];
+
 async function prepare(db: Database): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'sdp-once-only-'));
+  scratchDirs.push(dir);
   const nta = join(dir, 'nta_once_only.csv');
   writeFileSync(nta, `${[ntaRow(1, CN, '登録株式会社'), ntaRow(2, OTHER_CN, '他社株式会社', { post: '1080075' })].join('\n')}\n`);
   await importNtaFile(db, nta, { rejectsDir: join(dir, 'rejects') });
@@ -108,7 +112,10 @@ describe('once-only over HTTP', () => {
     otherOwner = await server.token({ role: 'OWNER', corporateNumber: OTHER_CN, sub: 'owner-other' });
     admin = await server.token({ role: 'ADMIN', sub: 'admin-once' });
   }, 120_000);
-  afterAll(async () => server?.close());
+  afterAll(async () => {
+    await server?.close();
+    for (const dir of scratchDirs) rmSync(dir, { recursive: true, force: true });
+  });
 
   async function factsOf(token = owner): Promise<Record<string, FactData>> {
     const res = await server.request<{ company: { facts: FactData[] } }>(FACTS, { n: CN }, { token });
