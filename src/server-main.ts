@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { loadConfig } from './config.js';
 import { migrateDatabase, openDatabase } from './db/client.js';
 import { seedIfEmpty } from './modules/demo/demo.service.js';
+import { prepareEbpm } from './modules/ebpm/ebpm.service.js';
 import { catalogueSyncMessage, syncCatalogue } from './modules/measure/measure.service.js';
 import { startServer } from './server.js';
 
@@ -15,6 +16,7 @@ async function main() {
     const seeded = await seedIfEmpty(database);
     if (seeded) console.log(`[sdp] loaded demo data: ${seeded.companies} companies, ${seeded.measures} measures`);
   }
+  await prepareEbpm(database, config); // scorecard seed (idempotent) and the application cube warm-up
   const server = await startServer(config, database);
   console.log(`[sdp] serving GraphQL at ${server.url}graphql (GraphiQL at ${server.url}) on ${database.driver === 'pglite' ? `embedded PGlite in ${config.dataDir}` : 'PostgreSQL'}`);
   let stopping = false;

@@ -8,6 +8,7 @@ import { printAppSchema } from '../schema.js';
 import { loadOrCreateLocalKey, signLocalToken } from '../shared/auth/tokens.js';
 import { projectRoot } from '../shared/paths.js';
 import { withDatabase } from './database.js';
+import { registerExportEbpmCommand } from './export-ebpm.js';
 import { registerImportCommands } from './import.js';
 import { registerRecommendCommands } from './recommend.js';
 
@@ -65,6 +66,7 @@ program
   });
 
 registerImportCommands(program);
+registerExportEbpmCommand(program);
 registerRecommendCommands(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {

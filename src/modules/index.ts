@@ -7,6 +7,7 @@ import { MeasureResolver, SupportRecordMeasureResolver } from './measure/measure
 import { FactsResolver } from './facts/facts.resolver.js';
 import { FinancialsResolver } from './financials/financials.resolver.js';
 import { PrefillResolver } from './prefill/prefill.resolver.js';
+import { EbpmResolver } from './ebpm/ebpm.resolver.js';
 import { CompanyRecommendationsResolver, MeasurePushStatResolver, PushedRecommendationResolver, RecommendationResolver } from './recommendation/recommendation.resolver.js';
 
 /** Every resolver class of the API, one line per module. */
@@ -21,4 +22,5 @@ export const resolvers: NonEmptyArray<Function> = [
   FinancialsResolver,
   PrefillResolver,
   RecommendationResolver, PushedRecommendationResolver, MeasurePushStatResolver, CompanyRecommendationsResolver,
+  EbpmResolver,
 ];
