@@ -9,6 +9,7 @@ import { loadOrCreateLocalKey, signLocalToken } from '../shared/auth/tokens.js';
 import { projectRoot } from '../shared/paths.js';
 import { withDatabase } from './database.js';
 import { registerExportEbpmCommand } from './export-ebpm.js';
+import { registerGenerateCommand } from './generate.js';
 import { registerImportCommands } from './import.js';
 import { registerRecommendCommands } from './recommend.js';
 
@@ -67,6 +68,7 @@ program
 
 registerImportCommands(program);
 registerExportEbpmCommand(program);
+registerGenerateCommand(program);
 registerRecommendCommands(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {

@@ -12,24 +12,16 @@ export function createRandom(seed: number) {
 }
 
 /**
- * An independent PRNG for one stream of a seed (sfc32 over 128 bits of state, seeded by splitmix32 of
- * the seed and the stream number). Streams never overlap in practice, so a generator can build item
- * `stream` on its own — in any order, in chunks, or again after an interruption — and get the same
- * values every time.
+ * Independent PRNGs for the streams of a seed (sfc32 over 128 bits of state, seeded by splitmix32 of the seed and
+ * the stream number). Streams never overlap in practice, so a generator can build item `stream` on its own — in any
+ * order, in chunks, or again after an interruption — and get the same values every time. `at(stream)` restarts the
+ * one shared generator at a stream (no allocation per item); the Random it returns is the same object every time.
  */
-export function createStreamRandom(seed: number, stream: number): Random {
-  let s = (Math.imul(seed >>> 0, 0x9e3779b1) ^ Math.imul((stream >>> 0) + 0x7f4a7c15, 0x85ebca6b) ^ Math.floor(stream / 4294967296)) >>> 0;
-  const splitmix = () => {
-    s = (s + 0x9e3779b9) >>> 0;
-    let z = s;
-    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
-    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
-    return (z ^ (z >>> 16)) >>> 0;
-  };
-  let a = splitmix();
-  let b = splitmix();
-  let c = splitmix();
-  let d = splitmix();
+export function createStreams(seed: number): { at(stream: number): Random } {
+  let a = 0;
+  let b = 0;
+  let c = 0;
+  let d = 0;
   const next = () => {
     const t = (((a + b) >>> 0) + d) >>> 0;
     d = (d + 1) >>> 0;
@@ -39,8 +31,30 @@ export function createStreamRandom(seed: number, stream: number): Random {
     c = (c + t) >>> 0;
     return t / 4294967296;
   };
-  for (let i = 0; i < 12; i++) next();
-  return randomFrom(next);
+  const random = randomFrom(next);
+  return {
+    at(stream: number): Random {
+      let s = (Math.imul(seed >>> 0, 0x9e3779b1) ^ Math.imul((stream >>> 0) + 0x7f4a7c15, 0x85ebca6b) ^ Math.floor(stream / 4294967296)) >>> 0;
+      const splitmix = () => {
+        s = (s + 0x9e3779b9) >>> 0;
+        let z = s;
+        z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
+        z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
+        return (z ^ (z >>> 16)) >>> 0;
+      };
+      a = splitmix();
+      b = splitmix();
+      c = splitmix();
+      d = splitmix();
+      for (let i = 0; i < 12; i++) next();
+      return random;
+    },
+  };
+}
+
+/** A PRNG for one stream of a seed (see {@link createStreams}); a new object each call. */
+export function createStreamRandom(seed: number, stream: number): Random {
+  return createStreams(seed).at(stream);
 }
 
 /** The helpers every generator uses, over a source of uniform numbers in [0, 1). */
