@@ -39,6 +39,8 @@ export const storedRecommendations = pgTable('stored_recommendations', {
   rank: smallint('rank').notNull().default(1),
   /** set when it left the company's top; null while recommended */
   droppedAt: timestamp('dropped_at', { withTimezone: true }),
+  /** digest of what the row says (score, verdict, reasons, …): a rerun compares it instead of reading the reasons */
+  contentHash: text('content_hash'),
 }, (t) => [primaryKey({ columns: [t.companyId, t.measureId] })]);
 
 /** Batch recommendation runs; an interrupted run resumes after `last_company_id`. */

@@ -1,0 +1,1 @@
+ALTER TABLE "stored_recommendations" ADD COLUMN "content_hash" text;
