@@ -1,9 +1,9 @@
 import { createReadStream } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
-import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import type { Config } from './config.js';
 import { createContext, type Context } from './context.js';
 import { statementCounterStorage, type Database } from './db/client.js';
@@ -12,28 +12,20 @@ import { flushAudit } from './modules/consent/access.service.js';
 import { resolveViewer } from './modules/viewer/viewer.service.js';
 import { buildAppSchema } from './schema.js';
 import { createTokenVerifierFromEnv } from './shared/auth/tokens.js';
-import { limitsPlugin } from './shared/limits.js';
-import { createRateLimiter } from './shared/rate-limit.js';
+import { apolloLogger, describeInternalError, formatError } from './shared/error-format.js';
+import {
+  authenticateAndLimit, bodyErrorHandler, lastResortErrorHandler, requestIdMiddleware, viewerOf,
+} from './shared/http-edge.js';
+import { limitsPlugin, MAX_QUERY_TOKENS } from './shared/limits.js';
+import { createRequestRateLimiter } from './shared/rate-limit.js';
 
-const KNOWN_CODES = new Set([
-  'BAD_USER_INPUT', 'UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT', 'QUERY_TOO_COMPLEX', 'RATE_LIMITED',
-  'GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_REQUEST', 'PERSISTED_QUERY_NOT_FOUND', 'OPERATION_RESOLUTION_FAILURE',
-]);
+/** Largest request body accepted on /graphql (larger ones get 413 before any parsing). */
+export const MAX_BODY_BYTES = 1024 * 1024;
+/** Time a client has to send a whole request (slow-loris guard), and its headers. */
+export const REQUEST_TIMEOUT_MS = 30_000;
+export const HEADERS_TIMEOUT_MS = 20_000;
 
-/** Keeps coded errors; masks everything else (no stack, no SQL) as INTERNAL_SERVER_ERROR. */
-export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
-  const code = formatted.extensions?.code as string | undefined;
-  if (code && KNOWN_CODES.has(code)) {
-    const { stacktrace: _drop, ...extensions } = formatted.extensions ?? {};
-    return { ...formatted, extensions };
-  }
-  // an input coercion error of graphql-js (bad variable) arrives without our code
-  if (error instanceof GraphQLError && !error.originalError && /^Variable "\$|^Argument|^Expected value|^Field ".*" of required type/.test(error.message)) {
-    return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions: { code: 'BAD_USER_INPUT' } };
-  }
-  if (process.env.SDP_LOG_ERRORS !== '0') console.error('[sdp] internal error:', (error as { originalError?: unknown })?.originalError ?? error);
-  return { message: 'Internal server error', locations: formatted.locations, path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
-}
+export { formatError } from './shared/error-format.js';
 
 const requestEnd: ApolloServerPlugin<Context> = {
   async requestDidStart() {
@@ -59,16 +51,23 @@ export async function createHttpApp(config: Config, database: Database) {
   const apollo = new ApolloServer<Context>({
     schema,
     formatError,
+    logger: apolloLogger,
     includeStacktraceInErrorResponses: false,
     introspection: true,
-    plugins: [requestEnd, limitsPlugin(config)],
+    // explicit although they are Apollo 5's defaults: the edge relies on them
+    csrfPrevention: true,
+    allowBatchedHttpRequests: false,
+    parseOptions: { maxTokens: MAX_QUERY_TOKENS },
+    // GraphiQL is served offline at /; Apollo's landing page would load scripts from a CDN
+    plugins: [ApolloServerPluginLandingPageDisabled(), requestEnd, limitsPlugin(config)],
   });
   await apollo.start();
   const verifier = await createTokenVerifierFromEnv({ dataDir: config.dataDir });
-  const rateLimiter = createRateLimiter(config.rateLimitPerMinute);
+  const rateLimiter = createRequestRateLimiter(config.rateLimitPerMinute);
 
   const app = express();
   app.disable('x-powered-by');
+  app.use(requestIdMiddleware);
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
@@ -98,26 +97,22 @@ export async function createHttpApp(config: Config, database: Database) {
   });
   app.use(
     '/graphql',
-    express.json({ limit: '1mb' }),
+    // rate limits and token checks come first: they need only the headers
+    authenticateAndLimit(verifier, rateLimiter),
+    express.json({ limit: MAX_BODY_BYTES }),
+    bodyErrorHandler,
     expressMiddleware(apollo, {
-      context: async ({ req }) => {
-        const header = req.headers.authorization;
-        let viewer;
-        try {
-          viewer = await verifier.verify(header);
-        } catch (error) {
-          throw new GraphQLError((error as Error).message || 'invalid token', { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
-        }
-        const clientKey = viewer.kind === 'USER' ? `sub:${viewer.sub}` : `ip:${req.ip}`;
-        if (!rateLimiter.take(clientKey)) {
-          throw new GraphQLError('too many requests: slow down and retry in a minute', { extensions: { code: 'RATE_LIMITED', http: { status: 429 } } });
-        }
+      context: async ({ res }) => {
+        const viewer = viewerOf(res);
         const ctx = createContext(config, database, viewer);
         ctx.viewer = await resolveViewer(ctx, viewer);
         return ctx;
       },
     }),
   );
+  app.use(lastResortErrorHandler((line, error) => {
+    if (process.env.SDP_LOG_ERRORS !== '0') console.error(`${line}: ${describeInternalError(error)}`);
+  }));
   return { app, apollo };
 }
 
@@ -129,6 +124,8 @@ export async function startServer(config: Config, database: Database): Promise<R
     s.once('error', reject);
   });
   server.keepAliveTimeout = 65_000;
+  server.requestTimeout = REQUEST_TIMEOUT_MS;
+  server.headersTimeout = HEADERS_TIMEOUT_MS;
   const port = (server.address() as AddressInfo).port;
   return {
     url: `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}/`,
