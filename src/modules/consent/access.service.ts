@@ -72,7 +72,7 @@ export async function canRead(ctx: Context, company: Pick<CompanyRow, 'id' | 'co
 /**
  * Throws FORBIDDEN unless the viewer may read the scope. The message names the operation and the
  * policy's reason (never a confidential value); extensions.reason is SIGN_IN_REQUIRED for anonymous
- * viewers, NOT_PERMITTED otherwise (docs/adr/0001).
+ * viewers, NOT_PERMITTED otherwise (docs/adr/0005).
  */
 export async function assertCanRead(ctx: Context, company: Pick<CompanyRow, 'id' | 'corporateNumber'>, scope: AccessScope, operation: string): Promise<void> {
   const decision = await decideRead(ctx, company, scope, operation);

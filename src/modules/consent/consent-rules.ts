@@ -2,7 +2,7 @@
  * The pure rules of the consent workflow (no I/O): validation of requests and grants, the expiry
  * window, the states of requests and consents. The service (consent.service.ts) applies them.
  *
- * Decisions (docs/adr/0001-access-errors-and-audit.md):
+ * Decisions (docs/adr/0005-access-errors-consent-and-audit.md):
  * - A consent lasts through its `expiresOn` day in Asia/Tokyo (policy.ts), which must be today or
  *   later and at most {@link MAX_CONSENT_YEARS} years ahead: a bounded consent makes the company
  *   confirm it again now and then, and 3 years covers the usual plans a 支援機関 accompanies

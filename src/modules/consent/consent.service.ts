@@ -12,11 +12,12 @@ import { and, desc, eq, getTableColumns, gte, inArray, isNotNull, isNull, lt, lt
 import type { Context } from '../../context.js';
 import { groupInOrder, oneInOrder } from '../../context.js';
 import { accessRequests, auditLog, consents } from '../../db/schema/index.js';
+import type { GraphQLError } from 'graphql';
 import {
-  canGrantConsent, canReadAuditLog, canRequestAccess, canRevokeConsent, tokyoDateOf, type CompanyRef,
+  accessDeniedError, canGrantConsent, canReadAuditLog, canRequestAccess, canRevokeConsent, tokyoDateOf, type CompanyRef,
 } from '../../shared/auth/policy.js';
-import { hasRole, isOwner, isSupporter, type Viewer } from '../../shared/auth/viewer.js';
-import { badInput, conflict, forbidden, notFound } from '../../shared/errors.js';
+import { hasRole, isOwner, isSupporter, type UserViewer, type Viewer } from '../../shared/auth/viewer.js';
+import { badInput, conflict, forbidden, notFound, unauthenticated } from '../../shared/errors.js';
 import { decodeCursor, pageSize, toPage, type Page } from '../../shared/pagination.js';
 import {
   companyByIdLoader, companyByNumberLoader, parseCompanyId, parseCorporateNumber, resolveCompanyRef,
@@ -41,8 +42,15 @@ function ownCompanyId(viewer: Viewer): number | undefined {
   return Number(viewer.companyId);
 }
 
-function actorOf(viewer: Viewer): string {
-  return viewer.kind === 'USER' ? viewer.sub : 'anonymous';
+/** A mutation acts as someone: UNAUTHENTICATED without a token (docs/adr/0005). */
+function signedIn(ctx: Context, operation: string): UserViewer {
+  if (ctx.viewer.kind !== 'USER') throw unauthenticated(`${operation} needs a bearer token`);
+  return ctx.viewer;
+}
+
+/** A refused read: FORBIDDEN, with reason SIGN_IN_REQUIRED for an anonymous viewer, NOT_PERMITTED otherwise (docs/adr/0005). */
+function readRefused(viewer: Viewer, message: string): GraphQLError {
+  return accessDeniedError(viewer, { allowed: false, reason: message, audit: false, basis: 'DENIED' });
 }
 
 /** True for a PostgreSQL unique violation (23505), whether the driver error is wrapped (drizzle) or not. */
@@ -126,7 +134,7 @@ function accessRequestsByCompanyLoader(ctx: Context) {
 
 /** SUPPORTER: asks a company for some scopes, with a purpose. One PENDING request per organisation and company (CONFLICT). */
 export async function requestAccess(ctx: Context, input: RequestAccessInput): Promise<AccessRequestRow> {
-  const viewer = ctx.viewer;
+  const viewer = signedIn(ctx, 'requestAccess');
   if (!isSupporter(viewer) || !canRequestAccess(viewer)) {
     throw forbidden('requestAccess needs a SUPPORTER token: a support organisation asks the company for access');
   }
@@ -176,7 +184,7 @@ async function companyForGrant(ctx: Context, input: GrantConsentInput, request: 
  * organisation must be the requester and the scopes some of the requested ones.
  */
 export async function grantConsent(ctx: Context, input: GrantConsentInput): Promise<ConsentRow> {
-  const viewer = ctx.viewer;
+  const viewer = signedIn(ctx, 'grantConsent');
   if (!hasRole(viewer, 'OWNER', 'ADMIN')) throw forbidden("grantConsent is for the company's OWNER (or an ADMIN)");
   const requestId = input.accessRequestId !== undefined && input.accessRequestId !== null ? parseCompanyId(input.accessRequestId, 'input.accessRequestId') : null;
   const request = requestId !== null ? await accessRequestByIdLoader(ctx).load(requestId) : null;
@@ -199,7 +207,7 @@ export async function grantConsent(ctx: Context, input: GrantConsentInput): Prom
   return ctx.db.transaction(async (tx) => {
     if (request) {
       const [answered] = await tx.update(accessRequests)
-        .set({ status: 'GRANTED', respondedAt: ctx.now, respondedBy: actorOf(viewer) })
+        .set({ status: 'GRANTED', respondedAt: ctx.now, respondedBy: viewer.sub })
         .where(and(eq(accessRequests.id, request.id), eq(accessRequests.status, 'PENDING')))
         .returning();
       if (!answered) throw conflict(`access request ${request.id} was answered meanwhile`);
@@ -210,7 +218,7 @@ export async function grantConsent(ctx: Context, input: GrantConsentInput): Prom
       organizationId,
       scopes,
       accessRequestId: request?.id ?? null,
-      grantedBy: actorOf(viewer),
+      grantedBy: viewer.sub,
       grantedAt: ctx.now,
       expiresOn,
     }).returning();
@@ -220,7 +228,7 @@ export async function grantConsent(ctx: Context, input: GrantConsentInput): Prom
 
 /** OWNER (of the company) or ADMIN: revokes a consent; access ends at once. CONFLICT when already revoked. */
 export async function revokeConsent(ctx: Context, id: string): Promise<ConsentRow> {
-  const viewer = ctx.viewer;
+  const viewer = signedIn(ctx, 'revokeConsent');
   const consentId = parseCompanyId(id, 'id');
   if (!hasRole(viewer, 'OWNER', 'ADMIN')) throw forbidden("revokeConsent is for the company's OWNER (or an ADMIN)");
   const consent = await consentByIdLoader(ctx).load(consentId);
@@ -230,7 +238,7 @@ export async function revokeConsent(ctx: Context, id: string): Promise<ConsentRo
   const alreadyRevoked = (at: Date | null) => conflict(`consent ${consentId} was already revoked${at ? ` at ${at.toISOString()}` : ''}`);
   if (consent.revokedAt) throw alreadyRevoked(consent.revokedAt);
   const [row] = await ctx.db.update(consents)
-    .set({ revokedAt: ctx.now, revokedBy: actorOf(viewer) })
+    .set({ revokedAt: ctx.now, revokedBy: viewer.sub })
     .where(and(eq(consents.id, consentId), isNull(consents.revokedAt)))
     .returning();
   if (!row) throw alreadyRevoked(null);
@@ -240,7 +248,7 @@ export async function revokeConsent(ctx: Context, id: string): Promise<ConsentRo
 
 /** OWNER (of the company) or ADMIN: declines a PENDING access request (CONFLICT otherwise). */
 export async function declineAccessRequest(ctx: Context, id: string): Promise<AccessRequestRow> {
-  const viewer = ctx.viewer;
+  const viewer = signedIn(ctx, 'declineAccessRequest');
   const requestId = parseCompanyId(id, 'id');
   if (!hasRole(viewer, 'OWNER', 'ADMIN')) throw forbidden("declineAccessRequest is for the company's OWNER (or an ADMIN)");
   const request = await accessRequestByIdLoader(ctx).load(requestId);
@@ -250,7 +258,7 @@ export async function declineAccessRequest(ctx: Context, id: string): Promise<Ac
   const notPending = (status: string) => conflict(`access request ${requestId} is ${status}, not PENDING: it cannot be declined`);
   if (request.status !== 'PENDING') throw notPending(request.status);
   const [row] = await ctx.db.update(accessRequests)
-    .set({ status: 'DECLINED', respondedAt: ctx.now, respondedBy: actorOf(viewer) })
+    .set({ status: 'DECLINED', respondedAt: ctx.now, respondedBy: viewer.sub })
     .where(and(eq(accessRequests.id, requestId), eq(accessRequests.status, 'PENDING')))
     .returning();
   if (!row) throw notPending('no longer PENDING');
@@ -314,7 +322,7 @@ function viewerScope(ctx: Context, what: string, table: typeof accessRequests | 
     return own === undefined ? null : eq(table.companyId, own);
   }
   if (hasRole(viewer, 'ADMIN')) return undefined;
-  throw forbidden(`${what} are visible to SUPPORTERs (their organisation's), OWNERs (their company's) and ADMIN`);
+  throw readRefused(viewer, `${what} are visible to SUPPORTERs (their organisation's), OWNERs (their company's) and ADMIN`);
 }
 
 /** Access requests the viewer may see (see viewerScope), newest first, optionally of one status. */
@@ -395,14 +403,14 @@ function companyAuditLoader(ctx: Context, limit: number, after: string | null | 
 /** The audit log of one company, newest first: its OWNER and ADMIN only (FORBIDDEN otherwise). */
 export async function auditLogOfCompany(ctx: Context, company: Pick<CompanyRow, 'id' | 'corporateNumber'>, first: number | null | undefined, after: string | null | undefined): Promise<Page<AuditRow>> {
   if (!canReadAuditLog(ctx.viewer, refOf(company))) {
-    throw forbidden("Company.auditLog: a company's audit log is visible to its owner and to ADMIN");
+    throw readRefused(ctx.viewer, "Company.auditLog: a company's audit log is visible to its owner and to ADMIN");
   }
   return companyAuditLoader(ctx, pageSize(first), after).load(company.id);
 }
 
 /** ADMIN: the platform's audit log, newest first, filtered. */
 export async function listAuditLog(ctx: Context, filter: AuditLogFilter | null | undefined, first: number | null | undefined, after: string | null | undefined): Promise<Page<AuditRow>> {
-  if (!hasRole(ctx.viewer, 'ADMIN')) throw forbidden('auditLog (the whole platform’s) is for ADMIN; an owner reads Company.auditLog');
+  if (!hasRole(ctx.viewer, 'ADMIN')) throw readRefused(ctx.viewer, 'auditLog (the whole platform’s) is for ADMIN; an owner reads Company.auditLog');
   const limit = pageSize(first);
   const cursor = decodeAuditCursor(after);
   const conditions: Array<SQL | undefined> = [];

@@ -230,7 +230,7 @@ function whyNoConsent(organizationId: string, company: CompanyRef, scope: Confid
  * The error for a refused read (the field resolves to null with it at its path): FORBIDDEN for every
  * viewer, anonymous ones included; `extensions.reason` is SIGN_IN_REQUIRED for an anonymous viewer
  * (a token might help) and NOT_PERMITTED otherwise. UNAUTHENTICATED is kept for a token that was
- * presented and refused, which fails the whole request with HTTP 401 (docs/adr/0001). The message
+ * presented and refused, which fails the whole request with HTTP 401 (docs/adr/0005). The message
  * carries the decision's reason, which never contains confidential values.
  */
 export function accessDeniedError(viewer: Viewer, decision: AccessDecision): GraphQLError {
