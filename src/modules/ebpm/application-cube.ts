@@ -19,7 +19,9 @@
  *   {@link DEFAULT_REFRESH_INTERVAL_MS}, so an answer is at most one interval plus one build behind.
  */
 
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Database } from '../../db/client.js';
@@ -134,6 +136,13 @@ export function buildInlineCube(encoded: EncodedCells, options: { threshold: num
   };
 }
 
+/** The URL of tsx's ESM register API (a dev dependency: only needed when running the TypeScript sources). */
+function tsxEsmApiUrl(from: string): string {
+  const packageJson = createRequire(from).resolve('tsx/package.json');
+  const manifest = JSON.parse(readFileSync(packageJson, 'utf8')) as { exports: Record<string, { import: { default: string } }> };
+  return pathToFileURL(join(dirname(packageJson), manifest.exports['./esm/api']!.import.default)).href;
+}
+
 /**
  * Starts a worker thread running cube-worker (compiled .js in production; under the test runner,
  * where this module is TypeScript, the worker registers tsx first).
@@ -143,7 +152,7 @@ function startCubeWorker(data: CubeWorkerData): Worker {
   const transferList = [data.encoded.codes.buffer, data.encoded.applications.buffer, data.encoded.adopted.buffer] as ArrayBuffer[];
   if (here.endsWith('.ts')) {
     const workerUrl = new URL('./cube-worker.ts', here).href;
-    const tsxApi = pathToFileURL(createRequire(here).resolve('tsx/esm/api')).href;
+    const tsxApi = tsxEsmApiUrl(here);
     const code = `import(${JSON.stringify(tsxApi)}).then((api) => { api.register(); return import(${JSON.stringify(workerUrl)}); });`;
     return new Worker(code, { eval: true, workerData: data, transferList });
   }
@@ -220,6 +229,11 @@ export class ApplicationCubeCache {
     this.maxGroupByDimensions = options.maxGroupByDimensions ?? EBPM_MAX_GROUP_BY_DIMENSIONS;
     this.inlineCellLimit = options.inlineCellLimit ?? DEFAULT_INLINE_CELL_LIMIT;
     this.refreshIntervalMs = options.refreshIntervalMs ?? DEFAULT_REFRESH_INTERVAL_MS;
+  }
+
+  /** The latest built cube, without checking the version (for monitoring and tests). */
+  latest(): CubeSnapshot | undefined {
+    return this.current;
   }
 
   /** The most dimensions one query may combine. */
