@@ -410,5 +410,17 @@ describe('consent-based sharing over HTTP', () => {
     const res = await server.request(query, {}, { token: tokens.admin });
     expect(res.errors).toBeUndefined();
     expect(res.statements).toBeLessThanOrEqual(12);
+
+    const logs = `query($first: Int) { companies(first: $first) { edges { node { id auditLog(first: 2) { totalCount edges { node { id at } } } } } } }`;
+    type Logs = { companies: { edges: Array<{ node: { id: string; auditLog: { totalCount: number; edges: Array<{ node: { id: string } }> } } }> } };
+    const few = await server.request<Logs>(logs, { first: 3 }, { token: tokens.admin });
+    const many = await server.request<Logs>(logs, { first: 30 }, { token: tokens.admin });
+    expect(few.errors).toBeUndefined();
+    expect(many.errors).toBeUndefined();
+    expect(many.statements).toBe(few.statements);
+    const ofTarget = many.data!.companies.edges.find((e) => e.node.id === companyId)!.node.auditLog;
+    expect(ofTarget.totalCount).toBeGreaterThan(2);
+    expect(ofTarget.edges).toHaveLength(2);
+    expect(many.data!.companies.edges.filter((e) => e.node.id !== companyId).every((e) => e.node.auditLog.totalCount === 0)).toBe(true);
   });
 });
