@@ -148,7 +148,7 @@ describe('company registry over HTTP', () => {
     const again = await server.request(`mutation { registerSoleProprietor(input: { name: "二つ目" }) { id } }`, {}, { token });
     expect(again.errors?.[0].extensions?.code).toBe('FORBIDDEN');
     const anonymous = await server.request(`mutation { registerSoleProprietor(input: { name: "x" }) { id } }`);
-    expect(anonymous.errors?.[0].extensions?.code).toBe('FORBIDDEN');
+    expect(anonymous.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
     const bad = await server.request(`mutation { registerSoleProprietor(input: { name: "x", postalCode: "12" }) { id } }`, {}, { token: await server.token({ role: 'ADMIN', sub: 'a' }) });
     expect(bad.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.postalCode' });
   });

@@ -256,7 +256,7 @@ describe('once-only over HTTP', () => {
     expect(p.missingRequired).toEqual(['invoiceRegistrationNumber', 'businessPlanSummary']);
 
     expect(codeOf(await server.request(PREFILL, { n: CN, m: 'once-a' }, { token: otherOwner }))).toBe('FORBIDDEN');
-    expect(codeOf(await server.request(PREFILL, { n: CN, m: 'once-a' }))).toBe('UNAUTHENTICATED');
+    expect(codeOf(await server.request(PREFILL, { n: CN, m: 'once-a' }))).toBe('FORBIDDEN');
     expect(codeOf(await server.request(PREFILL, { n: CN, m: 'no-such-measure' }, { token: owner }))).toBe('NOT_FOUND');
     expect(codeOf(await server.request(PREFILL, { n: '2180301018771', m: 'once-a' }, { token: owner }))).toBe('BAD_USER_INPUT');
   });

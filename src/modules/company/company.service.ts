@@ -6,7 +6,7 @@ import {
   certifications, companies, companyRegistryHistory, facts, financials, ownerBindings, supportRecords,
 } from '../../db/schema/index.js';
 import { CorporateKind, SmeCategory } from '../../shared/enums.js';
-import { badInput, forbidden, notFound } from '../../shared/errors.js';
+import { badInput, forbidden, notFound, unauthenticated } from '../../shared/errors.js';
 import { decodeCursor, pageSize, toPage, type Page } from '../../shared/pagination.js';
 import { isIsoDate } from '../../shared/scalars.js';
 import type { CompanyFilter, RegisterSoleProprietorInput } from './company.input.js';
@@ -164,6 +164,7 @@ const POSTAL = /^[0-9]{3}-?[0-9]{4}$/;
  */
 export async function registerSoleProprietor(ctx: Context, input: RegisterSoleProprietorInput): Promise<CompanyRow> {
   const viewer = ctx.viewer;
+  if (viewer.kind === 'ANONYMOUS') throw unauthenticated('registerSoleProprietor needs a token: sign in as the business owner');
   const allowed = viewer.kind === 'USER' && (viewer.role === 'ADMIN' || (viewer.role === 'OWNER' && !viewer.companyId && !viewer.corporateNumber));
   if (!allowed) throw forbidden('registerSoleProprietor needs an ADMIN token, or an OWNER token not yet bound to a company');
   const name = input.name.trim();

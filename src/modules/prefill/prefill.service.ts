@@ -9,7 +9,7 @@ import { desc, eq } from 'drizzle-orm';
 import type { Context } from '../../context.js';
 import type { Db } from '../../db/client.js';
 import { facts, financials, type measures } from '../../db/schema/index.js';
-import { notFound, unauthenticated } from '../../shared/errors.js';
+import { notFound } from '../../shared/errors.js';
 import { addressOf, financialsLoader, findByCorporateNumber } from '../company/company.service.js';
 import type { CompanyRow } from '../company/company.type.js';
 import { assertCanRead } from '../consent/access.service.js';
@@ -65,12 +65,11 @@ export async function prefillAnswers(ctx: Context, company: CompanyRow, measure:
 
 /**
  * Query.prefill: the measure's form filled for the company (confidential: PROFILE). BAD_USER_INPUT for a malformed
- * 法人番号, NOT_FOUND for an unknown company or measure, UNAUTHENTICATED / FORBIDDEN for viewers who may not read
- * the company's profile.
+ * 法人番号, NOT_FOUND for an unknown company or measure, FORBIDDEN (reason SIGN_IN_REQUIRED for anonymous viewers,
+ * ADR 0005) for viewers who may not read the company's profile.
  */
 export async function prefill(ctx: Context, corporateNumber: string, measureId: string): Promise<PrefillResult & { measure: MeasureRow }> {
   const company = await findByCorporateNumber(ctx, corporateNumber);
-  if (ctx.viewer.kind !== 'USER') throw unauthenticated('prefill shows confidential data: sign in with a bearer token');
   if (!company) throw notFound(`no company with 法人番号 ${corporateNumber}`);
   await assertCanRead(ctx, company, 'PROFILE', 'Query.prefill');
   const measure = await requireMeasure(ctx, measureId, 'measureId');
