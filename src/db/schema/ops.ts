@@ -1,4 +1,4 @@
-import { bigint, boolean, doublePrecision, integer, pgTable, primaryKey, real, smallint, text, timestamp } from 'drizzle-orm/pg-core';
+import { bigint, boolean, doublePrecision, integer, pgTable, primaryKey, real, smallint, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 import { jsonb } from './json.js';
 
 /** Progress of long-running imports, so an interrupted run can resume. */
@@ -24,7 +24,8 @@ export const storedRecommendations = pgTable('stored_recommendations', {
   measureId: text('measure_id').notNull(),
   score: real('score').notNull(),
   verdict: text('verdict').notNull(),
-  reasons: jsonb('reasons').notNull(),
+  /** the reasons, one line each, as ids of recommendation_reason_lines (lines repeat across companies) */
+  reasonIds: integer('reason_ids').array().notNull().default([]),
   missingData: jsonb('missing_data').notNull(),
   firstRecommendedAt: timestamp('first_recommended_at', { withTimezone: true }).notNull(),
   computedAt: timestamp('computed_at', { withTimezone: true }).notNull(),
@@ -42,6 +43,12 @@ export const storedRecommendations = pgTable('stored_recommendations', {
   /** digest of what the row says (score, verdict, reasons, …): a rerun compares it instead of reading the reasons */
   contentHash: text('content_hash'),
 }, (t) => [primaryKey({ columns: [t.companyId, t.measureId] })]);
+
+/** Distinct reason lines of stored recommendations ("[need-match] 経営課題「…」に対応 (+3)"), append-only. */
+export const recommendationReasonLines = pgTable('recommendation_reason_lines', {
+  id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+  line: text('line').notNull(),
+}, (t) => [uniqueIndex('recommendation_reason_lines_line_key').on(t.line)]);
 
 /** Batch recommendation runs; an interrupted run resumes after `last_company_id`. */
 export const recommendationRuns = pgTable('recommendation_runs', {

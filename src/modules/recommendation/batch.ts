@@ -4,8 +4,10 @@
  * Set-based and in memory: companies are read in id order, in chunks (a keyset cursor: `id > last`), with one query
  * per source table per chunk (companies, facts, certifications, support records, applications, sales, stored
  * recommendations); each company is evaluated by the same engine and the same fact gathering as the on-demand
- * query; each chunk is written back in one transaction with one multi-row upsert (plus one multi-row update for the
- * recommendations that left a company's top) and the run row's progress. See docs/adr/0004-recommendation-batch.md.
+ * query; each chunk is written back in one transaction with the run row's progress: new rows in one multi-row write
+ * (COPY on PostgreSQL, a JSON recordset on PGlite), changed and dropped rows in one multi-row update each. Reading the
+ * next chunk and writing the previous one overlap with evaluating the current one (PostgreSQL works on one core while
+ * Node evaluates on the other). See docs/adr/0005-recommendation-batch.md.
  *
  * - Push: a company's top `push.topN` recommendations scoring at least `push.minScore` are stored. A row keeps its
  *   `first_recommended_at` / `first_run_id` for as long as it exists, so "new" means new to the company; a row that
@@ -70,6 +72,8 @@ export interface BatchSummary {
   readonly recommendationsChanged: number;
   readonly recommendationsDropped: number;
   readonly elapsedMs: number;
+  /** Time spent by this invocation reading chunks, evaluating them in memory, and writing them back. */
+  readonly phasesMs: { readonly read: number; readonly evaluate: number; readonly write: number };
 }
 
 interface RunRow {
@@ -116,9 +120,20 @@ function changedMeasureIds(before: Record<string, string>, after: Record<string,
 
 const sameStates = (a: Record<string, string>, b: Record<string, string>) => changedMeasureIds(a, b).length === 0;
 
-/** Holds the batch lock for the run (PostgreSQL); PGlite is single-process already (data-dir lock). */
-async function acquireBatchLock(database: Database): Promise<() => Promise<void>> {
-  if (database.driver !== 'postgres' || !database.url) return async () => {};
+/** A connection of our own on PostgreSQL: it holds the batch lock for the run and does the chunk writes (COPY). */
+interface BatchConnection {
+  /** runs statements in one transaction; `copy` streams COPY … FROM STDIN text inside it */
+  transaction(work: (query: RawQuery, copy: (statement: string, text: string) => Promise<void>) => Promise<void>): Promise<void>;
+  release(): Promise<void>;
+}
+
+/**
+ * Takes the batch lock. On PostgreSQL a dedicated connection holds a session advisory lock for the whole run (a
+ * second `sdp recommend` fails at once) and carries the writes; PGlite is single-process already (data-dir lock),
+ * so there the writes go through the database's own transactions.
+ */
+async function acquireBatchConnection(database: Database): Promise<BatchConnection | null> {
+  if (database.driver !== 'postgres' || !database.url) return null;
   const { default: postgres } = await import('postgres');
   const client = postgres(database.url, { max: 1, onnotice: () => {} });
   const [row] = await client`SELECT pg_try_advisory_lock(${BATCH_LOCK}) AS locked`;
@@ -126,9 +141,25 @@ async function acquireBatchLock(database: Database): Promise<() => Promise<void>
     await client.end({ timeout: 5 });
     throw new Error('another `sdp recommend --all` is running on this database');
   }
-  return async () => {
-    await client`SELECT pg_advisory_unlock(${BATCH_LOCK})`;
-    await client.end({ timeout: 5 });
+  return {
+    async transaction(work) {
+      await client.begin(async (tx) => {
+        const query: RawQuery = async <T>(text: string, params: unknown[] = []) => (await tx.unsafe(text, params as never[])) as unknown as T[];
+        const copy = async (statement: string, text: string) => {
+          const stream = await tx.unsafe(statement).writable();
+          await new Promise<void>((resolve, reject) => {
+            stream.on('error', reject);
+            stream.on('finish', resolve);
+            stream.end(text);
+          });
+        };
+        await work(query, copy);
+      });
+    },
+    async release() {
+      await client`SELECT pg_advisory_unlock(${BATCH_LOCK})`;
+      await client.end({ timeout: 5 });
+    },
   };
 }
 
@@ -174,33 +205,35 @@ interface ChunkCompany {
 
 const COMPANY_COLUMNS = `id::float8 AS id, kind, industry_code, capital_yen::float8 AS capital_yen, employees, established_on::text AS established_on, prefecture_code, close_date::text AS close_date`;
 
-/** One chunk's reads: one query per table, all for the chunk's id range. */
-async function readChunk(database: Database, companies: ChunkCompany[], factKeys: string[]) {
+/** One chunk's reads, grouped by company id. */
+type ChunkReads = Awaited<ReturnType<typeof readChunk>>;
+
+/** One chunk's reads: one query per table, all for the chunk's companies. */
+async function readChunk(database: Database, companies: ChunkCompany[], factKeys: ReadonlySet<string>, contiguous: boolean) {
   const ids = companies.map((company) => company.id);
-  const idList = `{${ids.join(',')}}`;
+  // An id range lets PostgreSQL walk the company_id indexes; a list of 5,000 ids alone makes it scan whole tables.
+  // A chunk of a full run is every company in its range; an incremental chunk also names its companies.
+  const where = contiguous ? 'company_id BETWEEN $1 AND $2' : 'company_id BETWEEN $1 AND $2 AND company_id = ANY($3::bigint[])';
+  const params = contiguous ? [ids[0], ids[ids.length - 1]] : [ids[0], ids[ids.length - 1], `{${ids.join(',')}}`];
   const [facts, certifications, support, applications, sales, stored] = await Promise.all([
+    // only the items the gathering reads (PostgreSQL filters for less than Node would spend parsing the rest)
     database.query<{ id: number; company_id: number; key: string; value: unknown; source: string; as_of: Date }>(
-      `SELECT id::float8 AS id, company_id::float8 AS company_id, key, value, source, as_of FROM facts WHERE company_id = ANY($1::bigint[]) AND key = ANY($2::text[])`,
-      [idList, `{${factKeys.join(',')}}`],
+      `SELECT id::float8 AS id, company_id::float8 AS company_id, key, value, source, as_of FROM facts WHERE ${where} AND key = ANY($${params.length + 1}::text[])`,
+      [...params, `{${[...factKeys].join(',')}}`],
     ),
-    database.query<{ company_id: number; title: string }>(`SELECT company_id::float8 AS company_id, title FROM certifications WHERE company_id = ANY($1::bigint[])`, [idList]),
+    database.query<{ company_id: number; title: string }>(`SELECT company_id::float8 AS company_id, title FROM certifications WHERE ${where}`, params),
     database.query<{ company_id: number; measure_id: string | null; title: string; approved_on: string | null }>(
-      `SELECT company_id::float8 AS company_id, measure_id, title, approved_on::text AS approved_on FROM support_records WHERE company_id = ANY($1::bigint[])`,
-      [idList],
+      `SELECT company_id::float8 AS company_id, measure_id, title, approved_on::text AS approved_on FROM support_records WHERE ${where}`, params,
     ),
     database.query<{ company_id: number; measure_id: string; status: string; decided_at: Date | null; submitted_at: Date | null; updated_at: Date }>(
-      `SELECT company_id::float8 AS company_id, measure_id, status, decided_at, submitted_at, updated_at FROM applications WHERE company_id = ANY($1::bigint[])`,
-      [idList],
+      `SELECT company_id::float8 AS company_id, measure_id, status, decided_at, submitted_at, updated_at FROM applications WHERE ${where}`, params,
     ),
     database.query<{ company_id: number; net_sales_yen: number }>(
       `SELECT DISTINCT ON (company_id) company_id::float8 AS company_id, net_sales_yen::float8 AS net_sales_yen
-         FROM financials WHERE company_id = ANY($1::bigint[]) AND net_sales_yen IS NOT NULL ORDER BY company_id, fiscal_year DESC`,
-      [idList],
+         FROM financials WHERE ${where} AND net_sales_yen IS NOT NULL ORDER BY company_id, fiscal_year DESC`, params,
     ),
     database.query<StoredRow>(
-      `SELECT company_id::float8 AS company_id, measure_id, score, verdict, reasons, missing_data, upcoming, rule_ids, rank, dropped_at IS NOT NULL AS dropped
-         FROM stored_recommendations WHERE company_id = ANY($1::bigint[])`,
-      [idList],
+      `SELECT company_id::float8 AS company_id, measure_id, content_hash, dropped_at IS NOT NULL AS dropped FROM stored_recommendations WHERE ${where}`, params,
     ),
   ]);
   const group = <R extends { company_id: number }>(rows: R[]) => {
@@ -226,48 +259,70 @@ async function readChunk(database: Database, companies: ChunkCompany[], factKeys
 interface StoredRow {
   company_id: number;
   measure_id: string;
-  score: number;
-  verdict: string;
-  reasons: unknown;
-  missing_data: unknown;
-  upcoming: boolean;
-  rule_ids: string[] | string;
-  rank: number;
+  content_hash: string | null;
   dropped: boolean;
 }
 
-/** One row to upsert (the JSON record the upsert statement reads). */
-interface UpsertRecord {
+/** One stored row to write; missing data and rule ids are kept as the JSON / array text they are written as. */
+interface RowRecord {
   company_id: number;
   measure_id: string;
   score: number;
   verdict: string;
-  reasons: string[];
-  missing_data: string[];
+  /** reason lines (ids are given by the writer's dictionary) */
+  reasons: readonly string[];
+  missingJson: string;
   upcoming: boolean;
-  rule_ids: string[];
+  ruleIds: string;
   rank: number;
+  content_hash: string;
+}
+
+/** 53-bit string hash (cyrb53): fast, allocation-free; collisions only cost a missed rewrite of an equal-looking row. */
+function hash53(text: string, seed = 0): number {
+  let h1 = 0xdeadbeef ^ seed;
+  let h2 = 0x41c6ce57 ^ seed;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 2654435761);
+    h2 = Math.imul(h2 ^ c, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return 4294967296 * (2097151 & h2) + (h1 >>> 0);
+}
+
+/** Hashes of reason lines: lines repeat across companies, so each is hashed once. */
+const lineHashes = new Map<string, number>();
+
+function reasonsHash(reasons: readonly string[]): number {
+  let hash = reasons.length;
+  for (const line of reasons) {
+    let lineHash = lineHashes.get(line);
+    if (lineHash === undefined) {
+      if (lineHashes.size >= 100_000) lineHashes.clear();
+      lineHashes.set(line, (lineHash = hash53(line, 7)));
+    }
+    hash = hash53(`${hash}:${lineHash}`, 3);
+  }
+  return hash;
+}
+
+/** Digest of what a stored row says (score, verdict, upcoming, rank, reasons, missing data, rule ids). */
+function contentHash(score: number, verdict: string, upcoming: boolean, rank: number, reasons: readonly string[], missingJson: string, ruleIds: string): string {
+  return `${hash53(`${Math.fround(score)}|${verdict}|${upcoming ? 1 : 0}|${rank}|${ruleIds}|${missingJson}`).toString(36)}.${reasonsHash(reasons).toString(36)}`;
+}
+
+/** Digest of what a stored row would say for a recommendation at a rank. */
+export function contentHashOf(recommendation: EngineRecommendation, rank: number): string {
+  return contentHash(recommendation.score, recommendation.verdict, recommendation.upcoming, rank, recommendation.reasons, JSON.stringify(recommendation.missingData), `{${recommendation.ruleIds.join(',')}}`);
 }
 
 /** A json(b) column of a structure (both drivers parse json; a string here is the unparsed text). */
 const asJson = (value: unknown): unknown => (typeof value === 'string' ? JSON.parse(value) : value);
-const asTextArray = (value: string[] | string): string[] => (Array.isArray(value) ? value : value.length <= 2 ? [] : value.slice(1, -1).split(','));
-const sameList = (a: readonly string[], b: unknown): boolean => Array.isArray(b) && a.length === b.length && a.every((value, index) => value === b[index]);
-
-/** Whether a stored row already says what a fresh recommendation says. */
-function unchanged(stored: StoredRow, fresh: EngineRecommendation, rank: number): boolean {
-  return !stored.dropped
-    && Math.fround(fresh.score) === Math.fround(Number(stored.score))
-    && stored.verdict === fresh.verdict
-    && stored.upcoming === fresh.upcoming
-    && Number(stored.rank) === rank
-    && sameList(fresh.reasons, asJson(stored.reasons))
-    && sameList(fresh.missingData, asJson(stored.missing_data))
-    && sameList(fresh.ruleIds, asTextArray(stored.rule_ids));
-}
 
 /** Facts of one company from the chunk's rows, through the same gathering as the on-demand path. */
-function companyFactsOf(company: ChunkCompany, reads: Awaited<ReturnType<typeof readChunk>>, now: Date) {
+function companyFactsOf(company: ChunkCompany, reads: ChunkReads, now: Date) {
   const versions: FactVersion[] = (reads.facts.get(company.id) ?? []).map((row) => ({
     key: row.key, value: row.value, source: row.source, sourceRef: null, asOf: row.as_of instanceof Date ? row.as_of : new Date(row.as_of), id: Number(row.id),
   }));
@@ -289,75 +344,151 @@ function companyFactsOf(company: ChunkCompany, reads: Awaited<ReturnType<typeof 
   }, now).facts;
 }
 
-const UPSERT_SQL = `
-  INSERT INTO stored_recommendations AS s
-    (company_id, measure_id, score, verdict, reasons, missing_data, first_recommended_at, computed_at, run_id, first_run_id, upcoming, rule_ids, rank, dropped_at)
-  SELECT x.company_id, x.measure_id, x.score, x.verdict, x.reasons, x.missing_data, $2::timestamptz, $2::timestamptz, $3, $3, x.upcoming, x.rule_ids, x.rank, NULL
-    FROM jsonb_to_recordset($1::jsonb) AS x(company_id bigint, measure_id text, score real, verdict text, reasons jsonb, missing_data jsonb, upcoming boolean, rule_ids text[], rank smallint)
-  ON CONFLICT (company_id, measure_id) DO UPDATE SET
-    score = EXCLUDED.score, verdict = EXCLUDED.verdict, reasons = EXCLUDED.reasons, missing_data = EXCLUDED.missing_data,
-    computed_at = EXCLUDED.computed_at, run_id = EXCLUDED.run_id, upcoming = EXCLUDED.upcoming, rule_ids = EXCLUDED.rule_ids,
-    rank = EXCLUDED.rank, dropped_at = NULL`;
+/** What evaluating a chunk decided to write. */
+interface ChunkResult {
+  /** rows new to their company */
+  inserts: RowRecord[];
+  /** rows whose content changed, or that come back after being dropped */
+  updates: RowRecord[];
+  drops: Array<{ company_id: number; measure_id: string }>;
+  lastId: number;
+  companies: number;
+}
 
-const DROP_SQL = `
-  UPDATE stored_recommendations s SET dropped_at = $2::timestamptz, run_id = $3
-    FROM jsonb_to_recordset($1::jsonb) AS x(company_id bigint, measure_id text)
-   WHERE s.company_id = x.company_id AND s.measure_id = x.measure_id`;
-
-/** Evaluates a chunk and writes what changed, in one transaction with the run's progress. */
-async function processChunk(
-  database: Database, run: RunRow, companies: ChunkCompany[], loaded: PreparedCatalogue, adoption: AdoptionStats, factKeys: string[], now: Date,
-): Promise<{ new: number; changed: number; dropped: number }> {
-  const reads = await readChunk(database, companies, factKeys);
-  const { topN, minScore } = loaded.rules.settings.push;
-  const upserts: UpsertRecord[] = [];
-  const drops: Array<{ company_id: number; measure_id: string }> = [];
-  let created = 0;
-  let changed = 0;
+/** Evaluates a chunk (CPU only): the top recommendations of every company, compared with what is stored. */
+function evaluateChunk(companies: ChunkCompany[], reads: ChunkReads, prepared: PreparedCatalogue, adoption: AdoptionStats, now: Date): ChunkResult {
+  const { topN, minScore } = prepared.rules.settings.push;
+  const result: ChunkResult = { inserts: [], updates: [], drops: [], lastId: companies[companies.length - 1]!.id, companies: companies.length };
   for (const company of companies) {
     const facts = companyFactsOf(company, reads, now);
     const received = receivedSupportOf((reads.support.get(company.id) ?? []).map((row) => ({ measureId: row.measure_id, approvedOn: row.approved_on })));
     const applications = (reads.applications.get(company.id) ?? []).map((row) => applicationRecordOf({
       measureId: row.measure_id, status: row.status, decidedAt: row.decided_at, submittedAt: row.submitted_at, updatedAt: row.updated_at,
     }));
-    const fresh = recommend(loaded, { facts, received, applications }, { now, limit: topN, minScore, adoption });
-    const stored = new Map((reads.stored.get(company.id) ?? []).map((row) => [row.measure_id, row]));
+    const fresh = recommend(prepared, { facts, received, applications }, { now, limit: topN, minScore, adoption });
+    const storedRows = reads.stored.get(company.id);
+    const stored = new Map<string, StoredRow>();
+    if (storedRows) for (const row of storedRows) stored.set(row.measure_id, row);
     fresh.forEach((recommendation, index) => {
+      const rank = index + 1;
+      const missingJson = JSON.stringify(recommendation.missingData);
+      const ruleIds = `{${recommendation.ruleIds.join(',')}}`;
+      const hash = contentHash(recommendation.score, recommendation.verdict, recommendation.upcoming, rank, recommendation.reasons, missingJson, ruleIds);
       const before = stored.get(recommendation.measureId);
       stored.delete(recommendation.measureId);
-      if (before && unchanged(before, recommendation, index + 1)) return;
-      if (before) changed += 1;
-      else created += 1;
-      upserts.push({
+      if (before && !before.dropped && before.content_hash === hash) return;
+      const row: RowRecord = {
         company_id: company.id, measure_id: recommendation.measureId, score: recommendation.score, verdict: recommendation.verdict,
-        reasons: recommendation.reasons, missing_data: recommendation.missingData, upcoming: recommendation.upcoming, rule_ids: recommendation.ruleIds, rank: index + 1,
-      });
+        reasons: recommendation.reasons, missingJson, upcoming: recommendation.upcoming, ruleIds, rank, content_hash: hash,
+      };
+      (before ? result.updates : result.inserts).push(row);
     });
-    for (const left of stored.values()) if (!left.dropped) drops.push({ company_id: company.id, measure_id: left.measure_id });
+    for (const left of stored.values()) if (!left.dropped) result.drops.push({ company_id: company.id, measure_id: left.measure_id });
   }
-  const lastId = companies[companies.length - 1]!.id;
+  return result;
+}
+
+const ROW_COLUMNS = 'company_id, measure_id, score, verdict, reason_ids, missing_data, first_recommended_at, computed_at, run_id, first_run_id, upcoming, rule_ids, rank, content_hash, dropped_at';
+const RECORD_TYPE = 'company_id bigint, measure_id text, score real, verdict text, reason_ids integer[], missing_data jsonb, upcoming boolean, rule_ids text[], rank smallint, content_hash text';
+
+/** New rows from a JSON recordset (PGlite; ON CONFLICT keeps a rerun of a chunk harmless). */
+const INSERT_SQL = `
+  INSERT INTO stored_recommendations AS s (${ROW_COLUMNS})
+  SELECT x.company_id, x.measure_id, x.score, x.verdict, x.reason_ids, x.missing_data, $2::timestamptz, $2::timestamptz, $3, $3, x.upcoming, x.rule_ids, x.rank, x.content_hash, NULL
+    FROM jsonb_to_recordset($1::text::jsonb) AS x(${RECORD_TYPE})
+  ON CONFLICT (company_id, measure_id) DO NOTHING`;
+
+/** Changed rows (first_recommended_at and first_run_id stay). */
+const UPDATE_SQL = `
+  UPDATE stored_recommendations s SET
+    score = x.score, verdict = x.verdict, reason_ids = x.reason_ids, missing_data = x.missing_data, computed_at = $2::timestamptz, run_id = $3,
+    upcoming = x.upcoming, rule_ids = x.rule_ids, rank = x.rank, content_hash = x.content_hash, dropped_at = NULL
+    FROM jsonb_to_recordset($1::text::jsonb) AS x(${RECORD_TYPE})
+   WHERE s.company_id = x.company_id AND s.measure_id = x.measure_id`;
+
+const DROP_SQL = `
+  UPDATE stored_recommendations s SET dropped_at = $2::timestamptz, run_id = $3
+    FROM jsonb_to_recordset($1::text::jsonb) AS x(company_id bigint, measure_id text)
+   WHERE s.company_id = x.company_id AND s.measure_id = x.measure_id`;
+
+const PROGRESS_SQL = `
+  UPDATE recommendation_runs SET last_company_id = $2, companies_done = companies_done + $3, recommendations_new = recommendations_new + $4,
+         recommendations_changed = recommendations_changed + $5, recommendations_dropped = recommendations_dropped + $6 WHERE id = $1`;
+
+/** Reason line → id of recommendation_reason_lines, kept for the run; grown by the writer. */
+type ReasonDictionary = Map<string, number>;
+
+/** Loads the reason-line dictionary (thousands of lines at most: they repeat across companies). */
+async function loadReasonDictionary(database: Database): Promise<ReasonDictionary> {
+  const rows = await database.query<{ id: number; line: string }>('SELECT id, line FROM recommendation_reason_lines');
+  return new Map(rows.map((row) => [row.line, Number(row.id)]));
+}
+
+/** Adds the chunk's new lines to the dictionary table (append-only, committed on its own) and to the map. */
+async function extendReasonDictionary(query: RawQuery, dictionary: ReasonDictionary, rows: readonly RowRecord[]): Promise<void> {
+  const fresh = new Set<string>();
+  for (const row of rows) for (const line of row.reasons) if (!dictionary.has(line)) fresh.add(line);
+  if (fresh.size === 0) return;
+  const json = JSON.stringify([...fresh]);
+  await query(`INSERT INTO recommendation_reason_lines (line) SELECT value FROM jsonb_array_elements_text($1::text::jsonb) ON CONFLICT (line) DO NOTHING`, [json]);
+  const known = await query<{ id: number; line: string }>(
+    `SELECT id, line FROM recommendation_reason_lines WHERE line IN (SELECT value FROM jsonb_array_elements_text($1::text::jsonb))`, [json],
+  );
+  for (const row of known) dictionary.set(row.line, Number(row.id));
+}
+
+const idsOf = (dictionary: ReasonDictionary, reasons: readonly string[]): string => `{${reasons.map((line) => dictionary.get(line)!).join(',')}}`;
+
+/** JSON text inside COPY's text format: backslashes doubled (JSON has no raw tabs or newlines). */
+function copyJson(json: string): string {
+  return json.includes('\\') ? json.replace(/\\/g, '\\\\') : json;
+}
+
+/** The COPY text of new rows (ids, slugs, words and digests: only the JSON needs escaping). */
+function copyText(rows: readonly RowRecord[], dictionary: ReasonDictionary, at: string, runId: number): string {
+  let text = '';
+  for (const row of rows) {
+    text += `${row.company_id}\t${row.measure_id}\t${row.score}\t${row.verdict}\t${idsOf(dictionary, row.reasons)}\t${copyJson(row.missingJson)}\t${at}\t${at}\t${runId}\t${runId}\t${row.upcoming ? 't' : 'f'}\t${row.ruleIds}\t${row.rank}\t${row.content_hash}\t\\N\n`;
+  }
+  return text;
+}
+
+/** The rows as a JSON recordset for jsonb_to_recordset. */
+function recordsetJson(rows: readonly RowRecord[], dictionary: ReasonDictionary): string {
+  const parts = rows.map((row) => `{"company_id":${row.company_id},"measure_id":${JSON.stringify(row.measure_id)},"score":${row.score},"verdict":"${row.verdict}",`
+    + `"reason_ids":[${row.reasons.map((line) => dictionary.get(line)!).join(',')}],"missing_data":${row.missingJson},"upcoming":${row.upcoming},`
+    + `"rule_ids":${JSON.stringify(row.ruleIds.slice(1, -1).split(',').filter(Boolean))},"rank":${row.rank},"content_hash":"${row.content_hash}"}`);
+  return `[${parts.join(',')}]`;
+}
+
+/** Writes a chunk's result and the run's progress in one transaction (new reason lines first, on their own). */
+async function writeChunk(database: Database, connection: BatchConnection | null, dictionary: ReasonDictionary, runId: number, result: ChunkResult, now: Date): Promise<void> {
   const at = now.toISOString();
-  await database.transaction(async (query: RawQuery) => {
-    if (upserts.length > 0) await query(UPSERT_SQL, [JSON.stringify(upserts), at, run.id]);
-    if (drops.length > 0) await query(DROP_SQL, [JSON.stringify(drops), at, run.id]);
-    await query(
-      `UPDATE recommendation_runs SET last_company_id = $2, companies_done = companies_done + $3, recommendations_new = recommendations_new + $4,
-              recommendations_changed = recommendations_changed + $5, recommendations_dropped = recommendations_dropped + $6 WHERE id = $1`,
-      [run.id, lastId, companies.length, created, changed, drops.length],
-    );
-  });
-  return { new: created, changed, dropped: drops.length };
+  const written = [...result.inserts, ...result.updates];
+  if (connection) await connection.transaction((query) => extendReasonDictionary(query, dictionary, written));
+  else await extendReasonDictionary(database.query.bind(database) as RawQuery, dictionary, written);
+  const statements = async (query: RawQuery, copy: ((statement: string, text: string) => Promise<void>) | null) => {
+    if (result.inserts.length > 0) {
+      if (copy) await copy(`COPY stored_recommendations (${ROW_COLUMNS}) FROM STDIN`, copyText(result.inserts, dictionary, at, runId));
+      else await query(INSERT_SQL, [recordsetJson(result.inserts, dictionary), at, runId]);
+    }
+    if (result.updates.length > 0) await query(UPDATE_SQL, [recordsetJson(result.updates, dictionary), at, runId]);
+    if (result.drops.length > 0) await query(DROP_SQL, [JSON.stringify(result.drops), at, runId]);
+    await query(PROGRESS_SQL, [runId, result.lastId, result.companies, result.inserts.length, result.updates.length, result.drops.length]);
+  };
+  if (connection) await connection.transaction((query, copy) => statements(query, copy));
+  else await database.transaction((query) => statements(query, null));
 }
 
 /** The fact keys to read: what the gathering uses plus every extension item a criterion reads. */
-function factKeysFor(prepared: PreparedCatalogue): string[] {
+function factKeysFor(prepared: PreparedCatalogue): Set<string> {
   const keys = new Set(GATHERED_FACT_KEYS);
   for (const measure of prepared.measures) {
     for (const criterion of measure.measure.criteria) {
       for (const item of ruleItems(criterion.rule)) if (item.startsWith('ext.')) keys.add(item.slice(4));
     }
   }
-  return [...keys].sort();
+  return keys;
 }
 
 /** Per measure: companies pushed to (ever), holding it now, new in this run. */
@@ -381,7 +512,7 @@ export async function runRecommendationBatch(database: Database, options: BatchO
   const now = options.now ?? new Date();
   const chunkSize = options.chunkSize ?? DEFAULT_CHUNK_SIZE;
   if (!Number.isInteger(chunkSize) || chunkSize < 1) throw new Error('chunk size must be a positive integer');
-  const release = await acquireBatchLock(database);
+  const connection = await acquireBatchConnection(database);
   try {
     const [loaded, adoption] = await Promise.all([loadedCatalogue(database), readAdoptionStats(database)]);
     const prepared = loaded.prepared;
@@ -419,34 +550,66 @@ export async function runRecommendationBatch(database: Database, options: BatchO
     await database.query(`UPDATE recommendation_runs SET companies_total = $2 WHERE id = $1`, [run.id, total]);
 
     const factKeys = factKeysFor(prepared);
-    let lastId = Number(run.last_company_id);
+    const dictionary = await loadReasonDictionary(database);
     let done = resumed ? Number(run.companies_done) : 0;
     const counters = { new: 0, changed: 0, dropped: 0 };
+    const phases = { read: 0, evaluate: 0, write: 0 };
     const newBefore = resumed ? Number(run.recommendations_new) : 0;
     let processed = 0;
     let status: BatchSummary['status'] = 'DONE';
-    for (;;) {
-      if (options.signal?.aborted) {
-        status = 'INTERRUPTED';
-        break;
-      }
+
+    /** Reads the chunk after `afterId`: its companies, then every other table for them. */
+    const readAfter = async (afterId: number): Promise<{ companies: ChunkCompany[]; reads: ChunkReads | null; ms: number }> => {
+      const startedAt = performance.now();
       let companies: ChunkCompany[];
       if (incrementalIds) {
-        const ids = incrementalIds.filter((id) => id > lastId).slice(0, chunkSize);
+        const ids = incrementalIds.filter((id) => id > afterId).slice(0, chunkSize);
         companies = ids.length === 0 ? [] : await database.query<ChunkCompany>(`SELECT ${COMPANY_COLUMNS} FROM companies WHERE id = ANY($1::bigint[]) ORDER BY id`, [`{${ids.join(',')}}`]);
       } else {
-        companies = await database.query<ChunkCompany>(`SELECT ${COMPANY_COLUMNS} FROM companies WHERE id > $1 ORDER BY id LIMIT $2`, [lastId, chunkSize]);
+        companies = await database.query<ChunkCompany>(`SELECT ${COMPANY_COLUMNS} FROM companies WHERE id > $1 ORDER BY id LIMIT $2`, [afterId, chunkSize]);
       }
-      if (companies.length === 0) break;
       for (const company of companies) company.id = Number(company.id);
-      const result = await processChunk(database, run, companies, prepared, adoption, factKeys, now);
-      lastId = companies[companies.length - 1]!.id;
-      done += companies.length;
-      processed += companies.length;
-      counters.new += result.new;
-      counters.changed += result.changed;
-      counters.dropped += result.dropped;
-      options.onProgress?.({ companiesDone: done, companiesTotal: total, recommendationsNew: newBefore + counters.new });
+      const reads = companies.length === 0 ? null : await readChunk(database, companies, factKeys, incrementalIds === null);
+      return { companies, reads, ms: performance.now() - startedAt };
+    };
+
+    // pipeline: while chunk k is evaluated, chunk k+1 is being read and chunk k-1 written
+    // a failure is raised where the promise is awaited; the no-op handlers only keep Node from calling it unhandled meanwhile
+    let reading = readAfter(Number(run.last_company_id));
+    reading.catch(() => {});
+    let writing: Promise<number> = Promise.resolve(0);
+    try {
+      for (;;) {
+        const chunk = await reading;
+        phases.read += chunk.ms;
+        if (chunk.companies.length === 0 || !chunk.reads) break;
+        if (options.signal?.aborted) {
+          status = 'INTERRUPTED';
+          break;
+        }
+        reading = readAfter(chunk.companies[chunk.companies.length - 1]!.id);
+        reading.catch(() => {});
+        const evaluatedAt = performance.now();
+        const result = evaluateChunk(chunk.companies, chunk.reads, prepared, adoption, now);
+        phases.evaluate += performance.now() - evaluatedAt;
+        phases.write += await writing;
+        done += result.companies;
+        processed += result.companies;
+        counters.new += result.inserts.length;
+        counters.changed += result.updates.length;
+        counters.dropped += result.drops.length;
+        writing = (async () => {
+          const writeStarted = performance.now();
+          await writeChunk(database, connection, dictionary, run.id, result, now);
+          options.onProgress?.({ companiesDone: done, companiesTotal: total, recommendationsNew: newBefore + counters.new });
+          return performance.now() - writeStarted;
+        })();
+        writing.catch(() => {});
+      }
+      phases.write += await writing;
+    } finally {
+      // never leave a write running behind the caller's back (its failure was already raised, or is raised here)
+      await writing.catch(() => 0);
     }
     if (status === 'DONE') {
       const stats = await computeRunStats(database, run.id);
@@ -467,8 +630,9 @@ export async function runRecommendationBatch(database: Database, options: BatchO
       recommendationsChanged: Number(final!.recommendations_changed),
       recommendationsDropped: Number(final!.recommendations_dropped),
       elapsedMs: Date.now() - started,
+      phasesMs: { read: Math.round(phases.read), evaluate: Math.round(phases.evaluate), write: Math.round(phases.write) },
     };
   } finally {
-    await release();
+    await connection?.release();
   }
 }

@@ -12,13 +12,13 @@
  * only rendered for the measures that are returned.
  */
 import {
-  evaluateEligibility, itemLabel, missingDataKeys, PREFECTURE_NAMES,
+  evaluateRule, itemLabel, missingDataKeys, PREFECTURE_NAMES,
   type CompanyFacts, type Criterion, type EligibilityVerdict, type ItemName, type Rule, type SmeCategory,
 } from '../measure/criteria.js';
 import { jsicEntry } from '../company/jsic.js';
-import { compileRule, FALSE, UNKNOWN, type CompiledRule } from './compiled-criteria.js';
+import { compileRule, FALSE, TRUE, UNKNOWN, type CompiledRule, type Truth3 } from './compiled-criteria.js';
 import {
-  hashOf, reasonLine, renderTemplate,
+  canonicalJson, hashOf, reasonLine, renderTemplate,
   type ApplicationStatusValue, type ExcludeKind, type RecommendationRules, type ScoreKind, type ScoreRule,
 } from './rules.js';
 
@@ -126,9 +126,10 @@ interface PreparedRound {
 interface PreparedMeasure {
   readonly index: number;
   readonly measure: EngineMeasure;
-  readonly hard: readonly CompiledRule[];
+  /** Indexes of the hard criteria's rules in the catalogue's interned rule table. */
+  readonly hard: readonly number[];
   readonly hardCriteria: readonly Criterion[];
-  readonly soft: ReadonlyArray<{ readonly criterion: Criterion; readonly test: CompiledRule }>;
+  readonly soft: ReadonlyArray<{ readonly criterion: Criterion; readonly rule: number }>;
   readonly rounds: readonly PreparedRound[];
   readonly usePurposes: ReadonlySet<string>;
   readonly prefectures: ReadonlySet<string>;
@@ -155,6 +156,17 @@ export interface PreparedCatalogue {
   readonly scoreRules: Readonly<Partial<Record<ScoreKind, ScoreRule>>>;
   readonly excludeIds: Readonly<Record<ExcludeKind, string>>;
   readonly excludingStatuses: ReadonlySet<string>;
+  /**
+   * Every distinct rule of every criterion, compiled once: the same requirement (中小企業者であること, みなし大企業
+   * でないこと …) is shared by many measures, so a company evaluates each distinct rule at most once.
+   */
+  readonly compiledRules: readonly CompiledRule[];
+  /** Per-company memo of rule results (valid while `stamp[i] === generation`). */
+  readonly memo: { readonly value: Uint8Array; readonly stamp: Uint32Array; generation: number };
+  /** Window states of every measure at the last instant asked (the batch evaluates all companies at one instant). */
+  windows: { now: number; states: readonly WindowState[] } | null;
+  /** Rendered reason lines by rule, points and template values: most lines repeat across companies. */
+  readonly lines: Map<string, string>;
 }
 
 function instant(value: string | Date | null, fallback: number): number {
@@ -198,6 +210,18 @@ export function prepareCatalogue(measures: readonly EngineMeasure[], rules: Reco
       unlockedBy.set(target, list);
     }
   }
+  const ruleIndex = new Map<string, number>();
+  const compiledRules: CompiledRule[] = [];
+  const intern = (rule: Rule): number => {
+    const key = canonicalJson(rule);
+    let index = ruleIndex.get(key);
+    if (index === undefined) {
+      index = compiledRules.length;
+      compiledRules.push(compileRule(rule));
+      ruleIndex.set(key, index);
+    }
+    return index;
+  };
   const prepared = measures.map((measure, index): PreparedMeasure => {
     const hardCriteria = measure.criteria.filter((criterion) => criterion.hard);
     const rounds = measure.rounds
@@ -206,9 +230,11 @@ export function prepareCatalogue(measures: readonly EngineMeasure[], rules: Reco
     return {
       index,
       measure,
-      hard: hardCriteria.map((criterion) => compileRule(criterion.rule)),
+      // region and industry requirements first: they exclude most often and cost least
+      hard: hardCriteria.map((criterion) => ({ rule: intern(criterion.rule), first: /"item":"(prefectureCode|industryCode)"/.test(canonicalJson(criterion.rule)) }))
+        .sort((a, b) => Number(b.first) - Number(a.first)).map((entry) => entry.rule),
       hardCriteria,
-      soft: measure.criteria.filter((criterion) => !criterion.hard).map((criterion) => ({ criterion, test: compileRule(criterion.rule) })),
+      soft: measure.criteria.filter((criterion) => !criterion.hard).map((criterion) => ({ criterion, rule: intern(criterion.rule) })),
       rounds,
       usePurposes: new Set(measure.usePurposes),
       prefectures: new Set(measure.targetPrefectures),
@@ -237,6 +263,10 @@ export function prepareCatalogue(measures: readonly EngineMeasure[], rules: Reco
     scoreRules,
     excludeIds,
     excludingStatuses: new Set(excludingStatuses),
+    compiledRules,
+    memo: { value: new Uint8Array(compiledRules.length), stamp: new Uint32Array(compiledRules.length), generation: 0 },
+    windows: null,
+    lines: new Map(),
   };
 }
 
@@ -333,42 +363,80 @@ interface CompanyView {
   /** measure id → latest time of an application in an excluding status */
   readonly appliedAt: ReadonlyMap<string, number>;
   readonly segment: string | null;
+  /** the memo generation of this company */
+  readonly generation: number;
 }
 
 function viewOf(prepared: PreparedCatalogue, company: EngineCompany): CompanyView {
   const receivedAt = new Map<string, number>();
   for (const receipt of company.received) {
-    const time = receipt.on === null ? Infinity : timeOf(receipt.on);
-    const key = receipt.measureId;
-    if (!(receivedAt.get(key)! >= time)) receivedAt.set(key, Number.isNaN(time) ? Infinity : time);
+    let time = receipt.on === null ? Infinity : timeOf(receipt.on);
+    if (Number.isNaN(time)) time = Infinity;
+    if (!(receivedAt.get(receipt.measureId)! >= time)) receivedAt.set(receipt.measureId, time);
   }
   const appliedAt = new Map<string, number>();
   for (const application of company.applications) {
     if (!prepared.excludingStatuses.has(application.status)) continue;
-    const time = timeOf(application.at);
-    if (!(appliedAt.get(application.measureId)! >= time)) appliedAt.set(application.measureId, Number.isNaN(time) ? Infinity : time);
+    let time = timeOf(application.at);
+    if (Number.isNaN(time)) time = Infinity;
+    if (!(appliedAt.get(application.measureId)! >= time)) appliedAt.set(application.measureId, time);
   }
   const facts = company.facts;
   const needs = Array.isArray(facts.needs) ? facts.needs.filter((need): need is string => typeof need === 'string') : [];
   const certifications = new Set(Array.isArray(facts.certifications) ? facts.certifications : []);
   const major = typeof facts.industryCode === 'string' && facts.industryCode.length > 0 ? facts.industryCode[0] : null;
   const size = typeof facts.smeCategory === 'string' && facts.smeCategory !== 'UNKNOWN' ? facts.smeCategory : null;
-  return { facts, needs, certifications, receivedAt, appliedAt, segment: major && size ? `${major}|${size}` : null };
+  const memo = prepared.memo;
+  memo.generation = memo.generation >= 0xfffffffe ? 1 : memo.generation + 1;
+  if (memo.generation === 1) memo.stamp.fill(0);
+  return { facts, needs, certifications, receivedAt, appliedAt, segment: major && size ? `${major}|${size}` : null, generation: memo.generation };
 }
 
-/** A rule application before its text is rendered. */
+/** The result of an interned rule for the view's company, evaluated at most once per company. */
+function ruleValue(prepared: PreparedCatalogue, view: CompanyView, index: number): Truth3 {
+  const memo = prepared.memo;
+  if (memo.stamp[index] === view.generation) return memo.value[index] as Truth3;
+  const value = prepared.compiledRules[index]!(view.facts);
+  memo.value[index] = value;
+  memo.stamp[index] = view.generation;
+  return value;
+}
+
+/** Window states of every measure at `now`, reused while `now` is the same. */
+function windowsAt(prepared: PreparedCatalogue, now: number): readonly WindowState[] {
+  if (prepared.windows?.now === now) return prepared.windows.states;
+  const horizon = prepared.rules.settings.upcomingHorizonDays;
+  const states = prepared.measures.map((measure) => windowStateOf(measure, now, horizon));
+  prepared.windows = { now, states };
+  return states;
+}
+
+/**
+ * The items whose absence leaves undecided hard criteria unknown, in criterion order: what `evaluateEligibility`
+ * reports as `missing` for an UNKNOWN verdict, without building its Japanese details.
+ */
+function missingItemsOf(hardCriteria: readonly Criterion[], facts: CompanyFacts): ItemName[] {
+  const items = new Set<ItemName>();
+  for (const criterion of hardCriteria) {
+    const result = evaluateRule(criterion.rule, facts);
+    if (result.value === null) for (const item of result.missing) items.add(item);
+  }
+  return [...items];
+}
+
+/** A rule application with the values its template needs. */
 interface Contribution {
   readonly rule: ScoreRule;
   readonly points: number;
-  readonly params: () => Record<string, string | number>;
+  readonly params: Record<string, string | number>;
 }
 
-interface Scored {
-  readonly measure: PreparedMeasure;
-  readonly score: number;
-  readonly verdict: RecommendedVerdict;
-  readonly upcoming: boolean;
-  readonly contributions: readonly Contribution[];
+/** What scoring one measure found (a reused scratch object on the fast path). */
+interface Evaluation {
+  excluded: ExcludeKind | null;
+  unknown: boolean;
+  upcoming: boolean;
+  score: number;
 }
 
 const SIZE_LABELS: Readonly<Record<string, string>> = { SMALL: '小規模事業者', MEDIUM: '中規模企業', LARGE: '大企業', NOT_APPLICABLE: '中小企業基本法の対象外の法人' };
@@ -386,42 +454,64 @@ function industryName(codes: readonly string[], companyCode: string): string {
   return jsicEntry(matched)?.name ?? matched;
 }
 
-/** Evaluates one prepared measure for one company: excluded (by which rule) or scored. */
-function evaluatePrepared(prepared: PreparedCatalogue, measure: PreparedMeasure, view: CompanyView, now: number, adoption: AdoptionStats | undefined): Scored | { excluded: ExcludeKind } {
-  const rules = prepared.scoreRules;
-  const settings = prepared.rules.settings;
-  const window = windowStateOf(measure, now, settings.upcomingHorizonDays);
-  if (window.status === 'closed') return { excluded: 'closedWindow' };
-
+/**
+ * Evaluates one measure for one company into `result`. With `out` null nothing is allocated (the ranking pass);
+ * with an array, every rule application is recorded with its template values (for the measures returned).
+ */
+function evaluateInto(
+  prepared: PreparedCatalogue, measure: PreparedMeasure, view: CompanyView, window: WindowState, now: number,
+  adoption: AdoptionStats | undefined, result: Evaluation, out: Contribution[] | null,
+): void {
+  result.excluded = null;
+  result.unknown = false;
+  result.upcoming = false;
+  result.score = 0;
+  if (window.status === 'closed') {
+    result.excluded = 'closedWindow';
+    return;
+  }
   const id = measure.measure.id;
-  const receivedAt = view.receivedAt.get(id);
-  if (receivedAt !== undefined && now < addMonths(receivedAt, measure.exclusionMonths)) return { excluded: 'receivedWithinExclusion' };
-  const appliedAt = view.appliedAt.get(id);
-  if (appliedAt !== undefined && now < addMonths(appliedAt, measure.exclusionMonths)) return { excluded: 'appliedWithinExclusion' };
-
+  const receivedAt = view.receivedAt.size > 0 ? view.receivedAt.get(id) : undefined;
+  if (receivedAt !== undefined && now < addMonths(receivedAt, measure.exclusionMonths)) {
+    result.excluded = 'receivedWithinExclusion';
+    return;
+  }
+  const appliedAt = view.appliedAt.size > 0 ? view.appliedAt.get(id) : undefined;
+  if (appliedAt !== undefined && now < addMonths(appliedAt, measure.exclusionMonths)) {
+    result.excluded = 'appliedWithinExclusion';
+    return;
+  }
   let unknown = false;
-  for (const test of measure.hard) {
-    const value = test(view.facts);
-    if (value === FALSE) return { excluded: 'hardCriteria' };
+  for (const rule of measure.hard) {
+    const value = ruleValue(prepared, view, rule);
+    if (value === FALSE) {
+      result.excluded = 'hardCriteria';
+      return;
+    }
     if (value === UNKNOWN) unknown = true;
   }
+  result.unknown = unknown;
+  result.upcoming = window.status === 'upcoming';
 
-  const contributions: Contribution[] = [];
-  const add = (rule: ScoreRule | undefined, points: number, params: () => Record<string, string | number>): void => {
-    if (rule && points !== 0) contributions.push({ rule, points, params });
-  };
+  const rules = prepared.scoreRules;
   const facts = view.facts;
+  let score = 0;
+  const add = (rule: ScoreRule | undefined, points: number, params: (() => Record<string, string | number>) | null): void => {
+    if (!rule || points === 0) return;
+    score += points;
+    if (out) out.push({ rule, points, params: params ? params() : {} });
+  };
 
   if (unknown) {
-    add(rules.unknownCriteria, rules.unknownCriteria?.weight ?? 0, () => {
-      const missing = evaluateEligibility(measure.hardCriteria, facts).missing;
-      return { items: missing.map((item) => itemLabel(item as ItemName)).join('・') };
-    });
-  } else if (measure.hard.length > 0) add(rules.eligible, rules.eligible?.weight ?? 0, () => ({ count: measure.hard.length }));
+    add(rules.unknownCriteria, rules.unknownCriteria?.weight ?? 0, out && (() => {
+      return { items: missingItemsOf(measure.hardCriteria, facts).map((item) => itemLabel(item)).join('・') };
+    }));
+  } else if (measure.hard.length > 0) add(rules.eligible, rules.eligible?.weight ?? 0, out && (() => ({ count: measure.hard.length })));
 
-  if (rules.softCriterion) {
-    for (const { criterion, test } of measure.soft) {
-      if (test(facts) === 1) add(rules.softCriterion, round2(rules.softCriterion.weight * (criterion.weight ?? 1)), () => ({ description: criterion.description }));
+  const soft = rules.softCriterion;
+  if (soft) {
+    for (const entry of measure.soft) {
+      if (ruleValue(prepared, view, entry.rule) === TRUE) add(soft, round2(soft.weight * (entry.criterion.weight ?? 1)), out && (() => ({ description: entry.criterion.description })));
     }
   }
 
@@ -430,72 +520,116 @@ function evaluatePrepared(prepared: PreparedCatalogue, measure: PreparedMeasure,
     for (const need of view.needs) {
       if (measure.usePurposes.has(need)) {
         matched += 1;
-        add(rules.needMatch, rules.needMatch?.weight ?? 0, () => ({ need }));
+        add(rules.needMatch, rules.needMatch?.weight ?? 0, out && (() => ({ need })));
       }
     }
-    if (matched === 0) add(rules.needMismatch, rules.needMismatch?.weight ?? 0, () => ({ needs: view.needs.join('、') }));
+    if (matched === 0) add(rules.needMismatch, rules.needMismatch?.weight ?? 0, out && (() => ({ needs: view.needs.join('、') })));
   }
 
   const industries = measure.measure.industries;
-  const industryCode = typeof facts.industryCode === 'string' ? facts.industryCode : null;
-  if (industries.length > 0 && industryCode && industries.some((code) => industryCode.startsWith(code))) {
-    add(rules.industryFit, rules.industryFit?.weight ?? 0, () => ({ industry: industryName(industries, industryCode) }));
+  if (industries.length > 0) {
+    const industryCode = typeof facts.industryCode === 'string' ? facts.industryCode : null;
+    if (industryCode && industries.some((code) => industryCode.startsWith(code))) {
+      add(rules.industryFit, rules.industryFit?.weight ?? 0, out && (() => ({ industry: industryName(industries, industryCode) })));
+    }
   }
-  const prefecture = typeof facts.prefectureCode === 'string' ? facts.prefectureCode : null;
-  if (measure.prefectures.size > 0 && prefecture && measure.prefectures.has(prefecture)) {
-    add(rules.regionFit, rules.regionFit?.weight ?? 0, () => ({ prefecture: PREFECTURE_NAMES[prefecture] ?? prefecture }));
+  if (measure.prefectures.size > 0) {
+    const prefecture = typeof facts.prefectureCode === 'string' ? facts.prefectureCode : null;
+    if (prefecture && measure.prefectures.has(prefecture)) {
+      add(rules.regionFit, rules.regionFit?.weight ?? 0, out && (() => ({ prefecture: PREFECTURE_NAMES[prefecture] ?? prefecture })));
+    }
   }
   const size = facts.smeCategory as SmeCategory | null | undefined;
   const targetSizes = measure.targetSizes;
-  if (targetSizes && size && targetSizes.has(size) && targetSizes.size < 4) {
+  if (targetSizes && size && targetSizes.size < 4 && targetSizes.has(size)) {
     const rule = rules.sizeFit;
-    add(rule, targetSizes.size === 1 ? (rule?.narrowWeight ?? rule?.weight ?? 0) : (rule?.weight ?? 0), () => ({ size: sizeLabel(targetSizes) }));
+    add(rule, targetSizes.size === 1 ? (rule?.narrowWeight ?? rule?.weight ?? 0) : (rule?.weight ?? 0), out && (() => ({ size: sizeLabel(targetSizes) })));
   }
 
   if (window.status === 'open') {
-    add(rules.openWindow, rules.openWindow?.weight ?? 0, () => ({ round: window.round.label, until: formatJapaneseDate(window.round.until) }));
+    const round = window.round;
+    add(rules.openWindow, rules.openWindow?.weight ?? 0, out && (() => ({ round: round.label, until: formatJapaneseDate(round.until) })));
     const bucket = deadlineBucket(rules.deadline, window.daysLeft);
-    if (bucket !== null && Number.isFinite(window.round.until)) add(rules.deadline, rules.deadline!.buckets![bucket]!.weight, () => ({ days: window.daysLeft }));
-  } else if (window.status === 'always') add(rules.alwaysOpen, rules.alwaysOpen?.weight ?? 0, () => ({}));
-  else add(rules.upcomingRound, rules.upcomingRound?.weight ?? 0, () => ({ round: window.round.label, from: formatJapaneseDate(window.round.from) }));
+    if (bucket !== null) add(rules.deadline, rules.deadline!.buckets![bucket]!.weight, out && (() => ({ days: window.daysLeft })));
+  } else if (window.status === 'always') add(rules.alwaysOpen, rules.alwaysOpen?.weight ?? 0, null);
+  else {
+    const round = window.round;
+    add(rules.upcomingRound, rules.upcomingRound?.weight ?? 0, out && (() => ({ round: round.label, from: formatJapaneseDate(round.from) })));
+  }
 
-  if (receivedAt !== undefined) add(rules.receivedBefore, rules.receivedBefore?.weight ?? 0, () => ({ on: formatJapaneseDate(receivedAt) }));
+  if (receivedAt !== undefined) add(rules.receivedBefore, rules.receivedBefore?.weight ?? 0, out && (() => ({ on: formatJapaneseDate(receivedAt) })));
 
-  for (const certification of measure.unlockedBy) {
-    if (view.certifications.has(certification)) add(rules.certificationUnlock, rules.certificationUnlock?.weight ?? 0, () => ({ certification }));
+  if (measure.unlockedBy.length > 0) {
+    for (const certification of measure.unlockedBy) {
+      if (view.certifications.has(certification)) add(rules.certificationUnlock, rules.certificationUnlock?.weight ?? 0, out && (() => ({ certification })));
+    }
   }
   const ownName = measure.certificationName;
-  if (ownName && view.certifications.has(ownName)) add(rules.alreadyCertified, rules.alreadyCertified?.weight ?? 0, () => ({ certification: ownName }));
+  if (ownName && view.certifications.has(ownName)) add(rules.alreadyCertified, rules.alreadyCertified?.weight ?? 0, out && (() => ({ certification: ownName })));
   else if (measure.unlocksTitles.length > 0 && rules.unlocksMeasures) {
     const counted = measure.unlocksTitles.slice(0, rules.unlocksMeasures.maxCount ?? measure.unlocksTitles.length);
-    add(rules.unlocksMeasures, round2(rules.unlocksMeasures.weight * counted.length), () => ({ measures: counted.join('・'), count: counted.length }));
+    add(rules.unlocksMeasures, round2(rules.unlocksMeasures.weight * counted.length), out && (() => ({ measures: counted.join('・'), count: counted.length })));
   }
 
   if (adoption && rules.similarAdoption && view.segment) {
     const counts = adoption.get(`${id}|${view.segment}`);
     if (counts && counts.decided >= (rules.similarAdoption.minDecided ?? 1)) {
       const rate = Math.round((counts.adopted / counts.decided) * 10) / 10;
-      add(rules.similarAdoption, round2(rules.similarAdoption.weight * rate), () => ({ rate: `${Math.round((counts.adopted / counts.decided) * 100)}%`, decided: counts.decided, adopted: counts.adopted }));
+      add(rules.similarAdoption, round2(rules.similarAdoption.weight * rate), out && (() => ({ rate: `${Math.round((counts.adopted / counts.decided) * 100)}%`, decided: counts.decided, adopted: counts.adopted })));
     }
   }
-
-  let score = 0;
-  for (const contribution of contributions) score += contribution.points;
-  return { measure, score: round2(score), verdict: unknown ? 'UNKNOWN' : 'ELIGIBLE', upcoming: window.status === 'upcoming', contributions };
+  result.score = round2(score);
 }
 
-/** Best first: higher score, then ELIGIBLE before UNKNOWN, then measure id. */
-function compareScored(a: Scored, b: Scored): number {
+/** A measure that survived the exclusion rules, for ranking. */
+interface Candidate {
+  readonly measure: PreparedMeasure;
+  readonly score: number;
+  readonly unknown: boolean;
+}
+
+/** Best first: higher score, then ELIGIBLE before UNKNOWN, then measure id. Negative when `a` ranks first. */
+function compareCandidates(a: Candidate, b: Candidate): number {
   if (a.score !== b.score) return b.score - a.score;
-  if (a.verdict !== b.verdict) return a.verdict === 'ELIGIBLE' ? -1 : 1;
-  return a.measure.measure.id < b.measure.measure.id ? -1 : a.measure.measure.id > b.measure.measure.id ? 1 : 0;
+  if (a.unknown !== b.unknown) return a.unknown ? 1 : -1;
+  const x = a.measure.measure.id;
+  const y = b.measure.measure.id;
+  return x < y ? -1 : x > y ? 1 : 0;
 }
 
-function render(scored: Scored, facts: CompanyFacts): EngineRecommendation {
-  const reasons = scored.contributions.map((c) => reasonLine(c.rule.id, renderTemplate(c.rule.template, c.params()), c.points));
-  const ruleIds = [...new Set(scored.contributions.map((c) => c.rule.id))];
-  const missingData = scored.verdict === 'UNKNOWN' ? missingDataKeys(evaluateEligibility(scored.measure.hardCriteria, facts).missing) : [];
-  return { measureId: scored.measure.measure.id, score: scored.score, verdict: scored.verdict, upcoming: scored.upcoming, reasons, ruleIds, missingData };
+/** Largest number of rendered reason lines kept. */
+const LINE_CACHE_SIZE = 50_000;
+
+/** The reason line of a contribution, rendered once per distinct rule, points and values. */
+function lineOf(prepared: PreparedCatalogue, contribution: Contribution): string {
+  let key = `${contribution.rule.id}\u0001${contribution.points}`;
+  for (const name in contribution.params) key += `\u0001${contribution.params[name]}`;
+  let line = prepared.lines.get(key);
+  if (line === undefined) {
+    line = reasonLine(contribution.rule.id, renderTemplate(contribution.rule.template, contribution.params), contribution.points);
+    if (prepared.lines.size >= LINE_CACHE_SIZE) prepared.lines.clear();
+    prepared.lines.set(key, line);
+  }
+  return line;
+}
+
+/** Renders a ranked candidate: its reasons (re-evaluated with recording on), rule ids and missing data. */
+function render(prepared: PreparedCatalogue, candidate: Candidate, view: CompanyView, window: WindowState, now: number, adoption: AdoptionStats | undefined): EngineRecommendation {
+  const contributions: Contribution[] = [];
+  const result: Evaluation = { excluded: null, unknown: false, upcoming: false, score: 0 };
+  evaluateInto(prepared, candidate.measure, view, window, now, adoption, result, contributions);
+  const reasons = contributions.map((c) => lineOf(prepared, c));
+  const ruleIds = [...new Set(contributions.map((c) => c.rule.id))];
+  const missingData = result.unknown ? missingDataKeys(missingItemsOf(candidate.measure.hardCriteria, view.facts)) : [];
+  return {
+    measureId: candidate.measure.measure.id,
+    score: result.score,
+    verdict: result.unknown ? 'UNKNOWN' : 'ELIGIBLE',
+    upcoming: result.upcoming,
+    reasons,
+    ruleIds,
+    missingData,
+  };
 }
 
 export interface RecommendOptions {
@@ -512,21 +646,33 @@ export interface RecommendOptions {
 /**
  * Recommends measures to one company: every measure not excluded by a rule, best first (score, then ELIGIBLE
  * before UNKNOWN, then measure id), each with its reasons. Deterministic for equal inputs.
+ *
+ * Two passes: every measure is scored without allocating (distinct rules evaluated once per company), the best
+ * `limit` are kept in a small sorted buffer, and only those are evaluated again with their reasons recorded.
  */
 export function recommend(prepared: PreparedCatalogue, company: EngineCompany, options: RecommendOptions): EngineRecommendation[] {
   if (company.facts.isClosed === true) return [];
+  const limit = options.limit ?? Infinity;
+  if (limit <= 0) return [];
   const view = viewOf(prepared, company);
   const now = options.now.getTime();
-  const scored: Scored[] = [];
+  const windows = windowsAt(prepared, now);
   const minScore = options.minScore ?? -Infinity;
+  const scratch: Evaluation = { excluded: null, unknown: false, upcoming: false, score: 0 };
+  const kept: Candidate[] = [];
   for (const measure of prepared.measures) {
-    const outcome = evaluatePrepared(prepared, measure, view, now, options.adoption);
-    if ('excluded' in outcome || outcome.score < minScore) continue;
-    scored.push(outcome);
+    evaluateInto(prepared, measure, view, windows[measure.index]!, now, options.adoption, scratch, null);
+    if (scratch.excluded !== null || scratch.score < minScore) continue;
+    const candidate: Candidate = { measure, score: scratch.score, unknown: scratch.unknown };
+    if (kept.length >= limit) {
+      if (compareCandidates(candidate, kept[kept.length - 1]!) >= 0) continue;
+      kept.pop();
+    }
+    let at = kept.length;
+    while (at > 0 && compareCandidates(candidate, kept[at - 1]!) < 0) at -= 1;
+    kept.splice(at, 0, candidate);
   }
-  scored.sort(compareScored);
-  const selected = options.limit === undefined ? scored : scored.slice(0, options.limit);
-  return selected.map((entry) => render(entry, company.facts));
+  return kept.map((candidate) => render(prepared, candidate, view, windows[candidate.measure.index]!, now, options.adoption));
 }
 
 /** Explains one measure for one company: which exclusion rule removed it, or its full recommendation. */
@@ -534,7 +680,11 @@ export function explainMeasure(prepared: PreparedCatalogue, company: EngineCompa
   const measure = prepared.byId.get(measureId);
   if (!measure) throw new Error(`unknown measure ${measureId}`);
   if (company.facts.isClosed === true) return { excluded: true, kind: 'closedCompany', ruleId: prepared.excludeIds.closedCompany };
-  const outcome = evaluatePrepared(prepared, measure, viewOf(prepared, company), options.now.getTime(), options.adoption);
-  if ('excluded' in outcome) return { excluded: true, kind: outcome.excluded, ruleId: prepared.excludeIds[outcome.excluded] };
-  return { excluded: false, recommendation: render(outcome, company.facts) };
+  const view = viewOf(prepared, company);
+  const now = options.now.getTime();
+  const window = windowsAt(prepared, now)[measure.index]!;
+  const result: Evaluation = { excluded: null, unknown: false, upcoming: false, score: 0 };
+  evaluateInto(prepared, measure, view, window, now, options.adoption, result, null);
+  if (result.excluded !== null) return { excluded: true, kind: result.excluded, ruleId: prepared.excludeIds[result.excluded] };
+  return { excluded: false, recommendation: render(prepared, { measure, score: result.score, unknown: result.unknown }, view, window, now, options.adoption) };
 }

@@ -2,9 +2,9 @@
  * Recommendations through the API: on demand for one company (evaluated in memory against the cached catalogue),
  * and the stored results of the push-type batch (new recommendations of a company, push statistics for staff).
  */
-import { and, asc, desc, eq, gte, isNull } from 'drizzle-orm';
+import { desc, eq } from 'drizzle-orm';
 import type { Context } from '../../context.js';
-import { recommendationRuns, storedRecommendations } from '../../db/schema/index.js';
+import { recommendationRuns } from '../../db/schema/index.js';
 import { canReadEbpm } from '../../shared/auth/policy.js';
 import { badInput, forbidden, notFound } from '../../shared/errors.js';
 import { findByCorporateNumber, parseCorporateNumber } from '../company/company.service.js';
@@ -69,20 +69,48 @@ export async function recommendationsFor(ctx: Context, corporateNumber: string, 
   return recommendationsOfCompany(ctx, company, limit);
 }
 
-/** A stored (pushed) recommendation row. */
-export type StoredRecommendationRow = typeof storedRecommendations.$inferSelect;
+/** A stored (pushed) recommendation with its reason lines (GraphQL PushedRecommendation). */
+export interface StoredRecommendationRow {
+  measureId: string;
+  score: number;
+  verdict: string;
+  reasons: string[];
+  missingData: string[];
+  upcoming: boolean;
+  ruleIds: string[];
+  rank: number;
+  firstRecommendedAt: Date;
+  computedAt: Date;
+}
 
 /**
  * Query.newRecommendations: the company's stored recommendations first recommended at or after `since` (all that
- * are recommended now when `since` is omitted), best first. Confidential (PROFILE).
+ * are recommended now when `since` is omitted), best first, with their reason lines. Confidential (PROFILE).
  */
 export async function newRecommendationsFor(ctx: Context, corporateNumber: string, since: Date | null | undefined): Promise<StoredRecommendationRow[]> {
   if (since !== null && since !== undefined && (!(since instanceof Date) || Number.isNaN(since.getTime()))) throw badInput('since must be a date-time', 'since');
   const company = await readableCompany(ctx, corporateNumber, 'Query.newRecommendations');
-  const conditions = [eq(storedRecommendations.companyId, company.id), isNull(storedRecommendations.droppedAt)];
-  if (since) conditions.push(gte(storedRecommendations.firstRecommendedAt, since));
-  return ctx.db.select().from(storedRecommendations).where(and(...conditions))
-    .orderBy(asc(storedRecommendations.rank), asc(storedRecommendations.measureId));
+  const rows = await ctx.database.query<Record<string, unknown>>(
+    `SELECT s.measure_id, s.score, s.verdict, s.missing_data, s.upcoming, s.rule_ids, s.rank, s.first_recommended_at, s.computed_at,
+            ARRAY(SELECT l.line FROM unnest(s.reason_ids) WITH ORDINALITY AS u(id, n) JOIN recommendation_reason_lines l ON l.id = u.id ORDER BY u.n) AS reasons
+       FROM stored_recommendations s
+      WHERE s.company_id = $1 AND s.dropped_at IS NULL AND ($2::timestamptz IS NULL OR s.first_recommended_at >= $2::timestamptz)
+      ORDER BY s.rank, s.measure_id`,
+    [company.id, since ? since.toISOString() : null],
+  );
+  const list = (value: unknown): string[] => (Array.isArray(value) ? value.map(String) : typeof value === 'string' ? (JSON.parse(value) as string[]) : []);
+  return rows.map((row) => ({
+    measureId: String(row.measure_id),
+    score: Number(row.score),
+    verdict: String(row.verdict),
+    reasons: list(row.reasons),
+    missingData: list(row.missing_data),
+    upcoming: Boolean(row.upcoming),
+    ruleIds: list(row.rule_ids),
+    rank: Number(row.rank),
+    firstRecommendedAt: new Date(row.first_recommended_at as string | Date),
+    computedAt: new Date(row.computed_at as string | Date),
+  }));
 }
 
 /** A batch run row. */

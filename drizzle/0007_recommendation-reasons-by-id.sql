@@ -1,0 +1,1 @@
+ALTER TABLE "stored_recommendations" DROP COLUMN "reasons";
