@@ -13,8 +13,9 @@
  * - Small data (≤ {@link DEFAULT_INLINE_CELL_LIMIT} cells, the demo and most deployments): the cube
  *   is rebuilt on the request that first sees a new version, so figures include an application
  *   submitted a moment ago.
- * - Large data: building takes seconds (≈ 10–40 s at a million cells) and must not block the event
- *   loop, so the cube is built in a worker thread. While a new one is built, queries are answered
+ * - Large data: building takes tens of seconds at a million cells (bench/results/ebpm.json) and must
+ *   not block the event loop, so the cube is built in a worker thread, which on PostgreSQL also reads
+ *   the cells on its own connection. While a new one is built, queries are answered
  *   from the previous cube (stale-while-revalidate), and a timer checks the version every
  *   {@link DEFAULT_REFRESH_INTERVAL_MS}, so an answer is at most one interval plus one build behind.
  */
@@ -26,7 +27,9 @@ import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Database } from '../../db/client.js';
 import { EbpmDimension } from '../../shared/enums.js';
-import { decodeCells, type CubeWorkerData, type CubeWorkerQuery, type CubeWorkerReply, type EncodedCells } from './cube-cells.js';
+import {
+  CELL_COLUMNS_SQL, cellColumnsFromRow, cellsFromColumns, type CellColumns, type CubeWorkerData, type CubeWorkerQuery, type CubeWorkerReply,
+} from './cube-cells.js';
 import { protectCountCube, type CubeFilter, type DisclosureSummary, type PublishedCell } from './disclosure-control.js';
 
 /** Every dimension the API groups or filters by, in the cube's key order. */
@@ -43,8 +46,8 @@ export const EBPM_MAX_GROUP_BY_DIMENSIONS = 3;
 /** Up to this many cells the cube is rebuilt in the request thread (a few hundred ms at most). */
 export const DEFAULT_INLINE_CELL_LIMIT = 20_000;
 
-/** At scale, how often the version is checked in the background. */
-export const DEFAULT_REFRESH_INTERVAL_MS = 30_000;
+/** At scale, how often the version is checked in the background (an O(1) read). */
+export const DEFAULT_REFRESH_INTERVAL_MS = 10_000;
 
 /** The value stored for an unknown prefecture, industry or SME category. */
 export const UNKNOWN_KEY = 'UNKNOWN';
@@ -71,7 +74,7 @@ export interface CubeHandle {
 export interface CubeSnapshot {
   /** the data version (ebpm_stats_version) read before the cells */
   readonly version: bigint;
-  /** finest cells (non-empty combinations of all six dimensions) */
+  /** finest cells (non-empty combinations of all six dimensions) when the build started */
   readonly cells: number;
   readonly builtAt: Date;
   /** time to read the cells and build the cube */
@@ -87,46 +90,24 @@ export async function readStatsVersion(database: Database): Promise<bigint> {
   return BigInt(rows[0]?.version ?? '0');
 }
 
-/**
- * Reads the non-empty finest cells from the rollup, encoded by column. `adopted` is the count of
- * the cell when its status is ADOPTED (STATUS is one of the dimensions), else 0.
- */
-export async function loadEncodedCells(database: Database): Promise<EncodedCells> {
-  const rows = await database.query<{ m: string; y: string; p: string; i: string; s: string; st: string; n: number | string }>(
-    `SELECT measure_id AS m, fiscal_year::text AS y, prefecture AS p, industry AS i, sme_category AS s, status AS st, applications AS n
-     FROM ebpm_application_cells WHERE applications > 0`,
-  );
-  const dimensionCount = EBPM_DIMENSIONS.length;
-  const lookups = EBPM_DIMENSIONS.map(() => new Map<string, number>());
-  const dictionaries: string[][] = EBPM_DIMENSIONS.map(() => []);
-  const codes = new Int32Array(rows.length * dimensionCount);
-  const applications = new Int32Array(rows.length);
-  const adopted = new Int32Array(rows.length);
-  const encode = (d: number, value: string): number => {
-    let code = lookups[d]!.get(value);
-    if (code === undefined) {
-      code = dictionaries[d]!.length;
-      dictionaries[d]!.push(value);
-      lookups[d]!.set(value, code);
-    }
-    return code;
-  };
-  rows.forEach((row, r) => {
-    const keys = [row.m, row.y, row.p, row.i, row.s, row.st];
-    for (let d = 0; d < dimensionCount; d++) codes[r * dimensionCount + d] = encode(d, keys[d]!);
-    const count = Number(row.n);
-    applications[r] = count;
-    adopted[r] = row.st === 'ADOPTED' ? count : 0;
-  });
-  return { dictionaries, codes, applications, adopted };
+/** Reads the non-empty finest cells from the rollup as one row of joined columns (see cube-cells.ts), keys in {@link EBPM_DIMENSIONS} order. */
+export async function loadCellColumns(database: Database): Promise<CellColumns> {
+  const [row] = await database.query<Record<string, unknown>>(CELL_COLUMNS_SQL);
+  return cellColumnsFromRow(row!);
+}
+
+/** How many non-empty finest cells the rollup holds (decides where the cube is built). */
+export async function countCells(database: Database): Promise<number> {
+  const [row] = await database.query<{ n: string }>('SELECT count(*)::text AS n FROM ebpm_application_cells WHERE applications > 0');
+  return Number(row!.n);
 }
 
 // ---------------------------------------------------------------------------------------------
 // Building a cube in this thread or in a worker
 
 /** Builds the cube in the calling thread. */
-export function buildInlineCube(encoded: EncodedCells, options: { threshold: number; maxGroupByDimensions: number }): { handle: CubeHandle; summary: DisclosureSummary } {
-  const cube = protectCountCube(EBPM_DIMENSIONS, decodeCells(encoded), options);
+export function buildInlineCube(columns: CellColumns, options: { threshold: number; maxGroupByDimensions: number }): { handle: CubeHandle; summary: DisclosureSummary } {
+  const cube = protectCountCube(EBPM_DIMENSIONS, cellsFromColumns(columns), options);
   return {
     summary: cube.summary(),
     handle: {
@@ -149,20 +130,22 @@ function tsxEsmApiUrl(from: string): string {
  */
 function startCubeWorker(data: CubeWorkerData): Worker {
   const here = import.meta.url;
-  const transferList = [data.encoded.codes.buffer, data.encoded.applications.buffer, data.encoded.adopted.buffer] as ArrayBuffer[];
   if (here.endsWith('.ts')) {
     const workerUrl = new URL('./cube-worker.ts', here).href;
     const tsxApi = tsxEsmApiUrl(here);
     const code = `import(${JSON.stringify(tsxApi)}).then((api) => { api.register(); return import(${JSON.stringify(workerUrl)}); });`;
-    return new Worker(code, { eval: true, workerData: data, transferList });
+    return new Worker(code, { eval: true, workerData: data });
   }
-  return new Worker(new URL('./cube-worker.js', here), { workerData: data, transferList });
+  return new Worker(new URL('./cube-worker.js', here), { workerData: data });
 }
 
-/** Builds the cube in a worker thread; the worker then answers the queries until disposed. */
-export function buildWorkerCube(encoded: EncodedCells, options: { threshold: number; maxGroupByDimensions: number }): Promise<{ handle: CubeHandle; summary: DisclosureSummary }> {
+/**
+ * Builds the cube in a worker thread; the worker then answers the queries until disposed. With a
+ * PostgreSQL URL the worker reads the cells itself, so nothing heavy runs in this thread.
+ */
+export function buildWorkerCube(source: CubeWorkerData['source'], options: { threshold: number; maxGroupByDimensions: number }): Promise<{ handle: CubeHandle; summary: DisclosureSummary }> {
   return new Promise((resolve, reject) => {
-    const worker = startCubeWorker({ dimensions: EBPM_DIMENSIONS, encoded, options });
+    const worker = startCubeWorker({ dimensions: EBPM_DIMENSIONS, source, options });
     const pending = new Map<number, { resolve: (cells: PublishedCell[]) => void; reject: (error: Error) => void }>();
     let nextId = 1;
     let built = false;
@@ -285,11 +268,14 @@ export class ApplicationCubeCache {
   private async build(): Promise<CubeSnapshot> {
     const started = performance.now();
     const version = await readStatsVersion(this.database);
-    const encoded = await loadEncodedCells(this.database);
-    const cells = encoded.applications.length;
     const options = { threshold: this.threshold, maxGroupByDimensions: this.maxGroupByDimensions };
+    const cells = await countCells(this.database);
     const mode = cells > this.inlineCellLimit ? 'worker' : 'inline';
-    const { handle, summary } = mode === 'worker' ? await buildWorkerCube(encoded, options) : buildInlineCube(encoded, options);
+    let built: { handle: CubeHandle; summary: DisclosureSummary };
+    if (mode === 'inline') built = buildInlineCube(await loadCellColumns(this.database), options);
+    else if (this.database.url) built = await buildWorkerCube({ databaseUrl: this.database.url }, options);
+    else built = await buildWorkerCube({ columns: await loadCellColumns(this.database) }, options);
+    const { handle, summary } = built;
     const snapshot: CubeSnapshot = { version, cells, builtAt: new Date(), buildMs: performance.now() - started, mode, summary, handle };
     const previous = this.current;
     if (previous && previous.version > snapshot.version) {
