@@ -16,7 +16,7 @@ import 'reflect-metadata';
 import { spawn } from 'node:child_process';
 import { createReadStream, createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import iconv from 'iconv-lite';
@@ -153,7 +153,10 @@ async function readerOnly(path: string): Promise<{ rows: number; seconds: number
 
 /** The `companies` values the import writes, as a COPY text file (prepared before the timed COPY). */
 async function copyFileFor(path: string): Promise<{ file: string; rows: number }> {
-  const file = `${path}.companies.copy`;
+  // kept in SDP_BENCH_DIR, never next to the input (the real files are read-only shared data)
+  const dir = join(benchDir(), 'nta');
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `${basename(path)}.companies.copy`);
   if (existsSync(file) && statSync(file).mtimeMs > statSync(path).mtimeMs) {
     return { file, rows: Number(readFileSync(`${file}.rows`, 'utf8')) };
   }
