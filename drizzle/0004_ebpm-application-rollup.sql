@@ -14,7 +14,7 @@ CREATE TABLE "ebpm_stats_version" (
 	"version" bigint NOT NULL
 );
 --> statement-breakpoint
--- EBPM rollup, kept in step with applications in the same transaction (docs/adr/0005-ebpm-application-rollup.md).
+-- EBPM rollup, kept in step with applications in the same transaction (docs/adr/0007-ebpm-application-rollup.md).
 -- Counted applications: SUBMITTED, ADOPTED, REJECTED, and WITHDRAWN after submission. Statement-level
 -- triggers with transition tables: one upsert per statement, whether it touches one row or millions.
 -- Deltas are applied in key order, so concurrent writers lock cells in the same order (no deadlock).

@@ -5,7 +5,7 @@ import { bigint, integer, pgTable, primaryKey, smallint, text } from 'drizzle-or
  * (the finest cells of `Ebpm.applicationStats`). Kept in step with `applications` by the
  * statement-level triggers of migration 0004 (same transaction, so always current), which makes the
  * cube's input a read of at most one row per non-empty cell instead of a GROUP BY over every
- * application (docs/adr/0005-ebpm-application-rollup.md).
+ * application (docs/adr/0007-ebpm-application-rollup.md).
  *
  * Counted applications: SUBMITTED, ADOPTED, REJECTED, and WITHDRAWN after submission
  * (`submitted_at` set). DRAFTs and drafts withdrawn before submission are not applications.

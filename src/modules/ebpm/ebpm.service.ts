@@ -1,7 +1,7 @@
 /**
  * EBPM for policy staff: application statistics with disclosure control and outcomes of adopted vs
  * rejected applicants. The scorecard lives in scorecard.service.ts. Method and limits:
- * docs/ebpm-method.md; storage and freshness: docs/adr/0005-ebpm-application-rollup.md.
+ * docs/ebpm-method.md; storage and freshness: docs/adr/0007-ebpm-application-rollup.md.
  */
 
 import type { Config } from '../../config.js';
