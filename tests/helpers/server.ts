@@ -1,13 +1,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import postgres from 'postgres';
 import { print, type DocumentNode } from 'graphql';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { loadConfig, type Config } from '../../src/config.js';
 import { migrateDatabase, openDatabase, type Database } from '../../src/db/client.js';
 import { syncCatalogue } from '../../src/modules/measure/measure.service.js';
 import { startServer, type RunningServer } from '../../src/server.js';
+import { freshDatabaseUrl } from './database.js';
 import { loadOrCreateLocalKey, signLocalToken, type LocalTokenClaims } from '../../src/shared/auth/tokens.js';
 
 /**
@@ -35,24 +35,6 @@ export interface GraphQLResponse<T> {
 
 export const usingPostgres = () => Boolean(process.env.SDP_TEST_DATABASE_URL);
 
-async function freshDatabaseUrl(): Promise<{ url: string; drop: () => Promise<void> } | null> {
-  const admin = process.env.SDP_TEST_DATABASE_URL;
-  if (!admin) return null;
-  const name = `sdp_test_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
-  const sql = postgres(admin, { max: 1, onnotice: () => {} });
-  await sql.unsafe(`CREATE DATABASE ${name}`);
-  await sql.end();
-  const url = new URL(admin);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    drop: async () => {
-      const s = postgres(admin, { max: 1, onnotice: () => {} });
-      await s.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await s.end();
-    },
-  };
-}
 
 /** Starts a server; `prepare` may load data into the database before it serves. */
 export async function startTestServer(options: { env?: Record<string, string>; prepare?: (db: Database) => Promise<void>; catalogue?: boolean } = {}): Promise<TestServer> {

@@ -1,34 +1,9 @@
-import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrateDatabase, openDatabase, type Database } from '../../src/db/client.js';
+import type { Database } from '../../src/db/client.js';
 import { ApplicationCubeCache, EBPM_DIMENSIONS } from '../../src/modules/ebpm/application-cube.js';
 import { EbpmDimension } from '../../src/shared/enums.js';
+import { freshDatabase } from '../helpers/database.js';
 
-/** A fresh database: in-memory PGlite, or a new database on SDP_TEST_DATABASE_URL's server (the worker then reads the cells itself). */
-async function freshDatabase(): Promise<Database> {
-  const url = process.env.SDP_TEST_DATABASE_URL;
-  if (!url) {
-    const db = await openDatabase({ databaseUrl: undefined, dataDir: '', purpose: 'cube test', inMemory: true });
-    await migrateDatabase(db);
-    return db;
-  }
-  const name = `sdp_cube_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
-  const admin = postgres(url, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const u = new URL(url);
-  u.pathname = `/${name}`;
-  const db = await openDatabase({ databaseUrl: u.toString(), dataDir: '', purpose: 'cube test' });
-  await migrateDatabase(db);
-  const close = db.close;
-  db.close = async () => {
-    await close();
-    const drop = postgres(url, { max: 1, onnotice: () => {} });
-    await drop.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await drop.end();
-  };
-  return db;
-}
 
 /**
  * The application cube cache on its own (no HTTP): the worker-thread mode used at scale answers
@@ -49,7 +24,7 @@ describe('EBPM application cube cache', () => {
   };
 
   beforeAll(async () => {
-    database = await freshDatabase();
+    database = await freshDatabase('sdp_cube');
     await database.query(`INSERT INTO measures (id, title, kind, agency, source, content_hash) VALUES ('CUBE-A', 'a', 'SUBSIDY', 'x', 'TEST', 'h'), ('CUBE-B', 'b', 'SUBSIDY', 'x', 'TEST', 'h')`);
     companyId = Number((await database.query<{ id: number }>(`INSERT INTO companies (name, kind) VALUES ('cube', 'OTHER') RETURNING id`))[0]!.id);
     await insertApplications(40, 'ADOPTED');

@@ -2,38 +2,14 @@ import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrateDatabase, openDatabase, type Database } from '../../src/db/client.js';
+import type { Database } from '../../src/db/client.js';
 import { importGbizinfoFile, type GbizinfoImportSummary } from '../../src/modules/importers/gbizinfo/gbizinfo-import.js';
+import { freshDatabase } from '../helpers/database.js';
 
 const FIXTURES = join(process.cwd(), 'tests', 'fixtures', 'gbizinfo');
 const REAL = join(process.cwd(), '..', 'shared', 'data', 'real', 'gbizinfo');
 const NOW = new Date('2026-05-01T00:00:00+09:00');
 
-async function freshDatabase(): Promise<Database> {
-  const url = process.env.SDP_TEST_DATABASE_URL;
-  if (url) {
-    const postgres = (await import('postgres')).default;
-    const name = `sdp_gbiz_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
-    const admin = postgres(url, { max: 1, onnotice: () => {} });
-    await admin.unsafe(`CREATE DATABASE ${name}`);
-    await admin.end();
-    const u = new URL(url);
-    u.pathname = `/${name}`;
-    const db = await openDatabase({ databaseUrl: u.toString(), dataDir: '', purpose: 'test' });
-    await migrateDatabase(db);
-    const close = db.close;
-    db.close = async () => {
-      await close();
-      const a = postgres(url, { max: 1, onnotice: () => {} });
-      await a.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await a.end();
-    };
-    return db;
-  }
-  const db = await openDatabase({ databaseUrl: undefined, dataDir: '', purpose: 'test', inMemory: true });
-  await migrateDatabase(db);
-  return db;
-}
 
 async function counts(db: Database) {
   const [row] = await db.query<Record<string, number>>(`SELECT
@@ -49,7 +25,7 @@ describe('gBizINFO import (fixtures)', () => {
   let db: Database;
   let rejectsDir: string;
   beforeAll(async () => {
-    db = await freshDatabase();
+    db = await freshDatabase('sdp_gbiz');
     rejectsDir = mkdtempSync(join(tmpdir(), 'sdp-gbiz-rejects-'));
     // a company the NTA registered: its registry columns must stay as the NTA published them
     await db.query(`INSERT INTO companies (corporate_number, name, kind, kind_code, prefecture_code, prefecture_name, city_name, street, postal_code, nta_update_date)
@@ -149,7 +125,7 @@ describe.skipIf(!existsSync(REAL))('gBizINFO import (real responses in ../shared
     ? ['v1', 'v2'].flatMap((v) => readdirSync(join(REAL, v)).filter((f) => f.endsWith('.json')).map((f) => join(REAL, v, f)))
     : [];
   beforeAll(async () => {
-    db = await freshDatabase();
+    db = await freshDatabase('sdp_gbiz');
   }, 60_000);
   afterAll(async () => db?.close());
 

@@ -1,35 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrateDatabase, openDatabase, type Database } from '../../src/db/client.js';
+import type { Database } from '../../src/db/client.js';
 import { loadCatalogue } from '../../src/modules/measure/catalogue.js';
 import { createGeneratorModel } from '../../src/modules/generator/generator-model.js';
 import { generateDatabase, GenerateRefused, generatedWorld } from '../../src/modules/generator/generator.service.js';
+import { freshDatabase } from '../helpers/database.js';
 
-/** A fresh database: in-memory PGlite, or a new database on SDP_TEST_DATABASE_URL's server. */
-async function freshDatabase(): Promise<Database> {
-  const url = process.env.SDP_TEST_DATABASE_URL;
-  if (!url) {
-    const db = await openDatabase({ databaseUrl: undefined, dataDir: '', purpose: 'test', inMemory: true });
-    await migrateDatabase(db);
-    return db;
-  }
-  const postgres = (await import('postgres')).default;
-  const name = `sdp_gen_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
-  const admin = postgres(url, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const u = new URL(url);
-  u.pathname = `/${name}`;
-  const db = await openDatabase({ databaseUrl: u.toString(), dataDir: '', purpose: 'test' });
-  await migrateDatabase(db);
-  const close = db.close;
-  db.close = async () => {
-    await close();
-    const a = postgres(url, { max: 1, onnotice: () => {} });
-    await a.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await a.end();
-  };
-  return db;
-}
 
 /** Everything the generator wrote, without load timestamps, in a stable order. */
 async function dump(db: Database) {
@@ -51,7 +26,7 @@ describe('sdp generate into a database', () => {
   let a: Database;
   let b: Database;
   beforeAll(async () => {
-    [a, b] = await Promise.all([freshDatabase(), freshDatabase()]);
+    [a, b] = await Promise.all([freshDatabase('sdp_gen'), freshDatabase('sdp_gen')]);
   });
   afterAll(async () => {
     await a?.close();

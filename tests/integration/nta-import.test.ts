@@ -3,39 +3,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import iconv from 'iconv-lite';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { migrateDatabase, openDatabase, type Database } from '../../src/db/client.js';
+import type { Database } from '../../src/db/client.js';
 import { corporateNumberFromBase } from '../../src/modules/company/corporate-number.js';
 import { importNtaFile } from '../../src/modules/importers/nta/nta-import.js';
+import { freshDatabase } from '../helpers/database.js';
 
 const REAL = join(process.cwd(), '..', 'shared', 'data', 'real', 'nta');
 const TOTTORI = join(REAL, 'bulk', '31_tottori_all_20260731.sjis.csv');
 const DIFF = join(REAL, 'diff', 'diff_20210714.csv');
 
-async function freshDatabase(): Promise<Database> {
-  const url = process.env.SDP_TEST_DATABASE_URL;
-  if (url) {
-    const postgres = (await import('postgres')).default;
-    const name = `sdp_nta_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
-    const admin = postgres(url, { max: 1, onnotice: () => {} });
-    await admin.unsafe(`CREATE DATABASE ${name}`);
-    await admin.end();
-    const u = new URL(url);
-    u.pathname = `/${name}`;
-    const db = await openDatabase({ databaseUrl: u.toString(), dataDir: '', purpose: 'test' });
-    await migrateDatabase(db);
-    const close = db.close;
-    db.close = async () => {
-      await close();
-      const a = postgres(url, { max: 1, onnotice: () => {} });
-      await a.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await a.end();
-    };
-    return db;
-  }
-  const db = await openDatabase({ databaseUrl: undefined, dataDir: '', purpose: 'test', inMemory: true });
-  await migrateDatabase(db);
-  return db;
-}
 
 /** A row in the NTA column order (30 fields, every field quoted). */
 function ntaRow(seq: number, n: string, over: Partial<Record<string, string>> = {}): string {
@@ -64,7 +40,7 @@ describe('sdp import nta', () => {
   let db: Database;
   let dir: string;
   beforeEach(async () => {
-    db = await freshDatabase();
+    db = await freshDatabase('sdp_nta');
     dir = mkdtempSync(join(tmpdir(), 'sdp-nta-'));
   });
   afterEach(async () => db?.close());
@@ -138,7 +114,7 @@ describe('sdp import nta', () => {
     expect(partial).toBeLessThan(250);
     const resumed = await importNtaFile(db, file, { rejectsDir: dir, batchSize: 40 });
     expect(resumed.resumedFrom).toBe(partial);
-    const clean = await freshDatabase();
+    const clean = await freshDatabase('sdp_nta');
     try {
       await importNtaFile(clean, file, { rejectsDir: dir, batchSize: 40 });
       expect(await snapshot(db)).toEqual(await snapshot(clean));
