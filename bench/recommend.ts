@@ -14,7 +14,7 @@
  * is (e.g. after `sdp generate --companies 1000000`) instead of a fresh generated one.
  */
 import 'reflect-metadata';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import postgres from 'postgres';
@@ -30,7 +30,7 @@ import { loadCatalogue } from '../src/modules/measure/catalogue.js';
 import { companyFactsFor } from '../src/modules/measure/company-facts.js';
 import { compileEligibilityToSql, type ColumnMap } from '../src/modules/measure/criteria.js';
 import { syncCatalogue } from '../src/modules/measure/measure.service.js';
-import { runRecommendationBatch, type BatchSummary } from '../src/modules/recommendation/batch.js';
+import { runRecommendationBatch } from '../src/modules/recommendation/batch.js';
 import { loadedCatalogue } from '../src/modules/recommendation/catalogue-cache.js';
 import { companyHistoryFor } from '../src/modules/recommendation/company-history.js';
 import { recommend } from '../src/modules/recommendation/engine.js';
@@ -311,8 +311,61 @@ async function benchSqlEligibility(database: Database, companies: number) {
   return { measures: catalogue.measures.length, companies, ms: Math.round(ms), extrapolatedTo1MSeconds: Math.round((ms / companies) * 1_000_000 / 100) / 10 };
 }
 
-function batchFigures(summary: BatchSummary) {
+/**
+ * CPU seconds used by the PostgreSQL backends of one database, when the server runs on this machine (Linux /proc):
+ * sampled while a run lasts, because pooled backends exit when their pool closes. Null when it cannot be seen.
+ */
+function pgCpuMeter(databaseName: string) {
+  if (!existsSync('/proc/self/stat')) return null;
+  const ticks = 100; // USER_HZ
+  const seen = new Map<string, number>();
+  const sample = () => {
+    for (const pid of readdirSync('/proc').filter((entry) => /^\d+$/.test(entry))) {
+      try {
+        const command = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+        if (!command.startsWith('postgres: ') || !command.includes(` ${databaseName} `)) continue;
+        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        seen.set(pid, Math.max(seen.get(pid) ?? 0, (Number(fields[11]) + Number(fields[12])) / ticks));
+      } catch {
+        // the backend exited between listing and reading
+      }
+    }
+  };
+  sample();
+  const baseline = new Map(seen);
+  const timer = setInterval(sample, 250);
   return {
+    stop(): number {
+      clearInterval(timer);
+      sample();
+      let total = 0;
+      for (const [pid, cpu] of seen) total += cpu - (baseline.get(pid) ?? 0);
+      return Math.round(total * 10) / 10;
+    },
+  };
+}
+
+/** Runs the batch once, with the CPU time of this process (all threads) and of the database's backends. */
+async function measuredRun(database: Database, databaseName: string, options: Parameters<typeof runRecommendationBatch>[1]) {
+  const meter = pgCpuMeter(databaseName);
+  const load = loadavg()[0]!;
+  const cpu = process.cpuUsage();
+  const summary = await runRecommendationBatch(database, options);
+  const used = process.cpuUsage(cpu);
+  return {
+    summary,
+    cpu: {
+      nodeSeconds: Math.round((used.user + used.system) / 1e5) / 10,
+      postgresSeconds: meter?.stop() ?? null,
+      loadAverageAtStart: Math.round(load * 10) / 10,
+    },
+  };
+}
+
+function batchFigures({ summary, cpu }: Awaited<ReturnType<typeof measuredRun>>) {
+  return {
+    cpu,
     status: summary.status,
     mode: summary.mode,
     companies: summary.companiesProcessed,
@@ -345,13 +398,19 @@ async function benchBatch(args: Args) {
     const [{ n }] = await database.query<{ n: number }>('SELECT count(*)::int AS n FROM companies');
     const companies = Number(n);
 
+    if (useExisting && process.env.BENCH_RESET_STORED === '1') {
+      // measure a first run on an existing database: forget what earlier runs stored
+      await database.query('TRUNCATE stored_recommendations');
+      await database.query('DELETE FROM recommendation_runs');
+    }
+    const databaseName = new URL(database.url!).pathname.slice(1);
     const progress = (p: { companiesDone: number; companiesTotal: number }) => process.stderr.write(`\rrecommend ${p.companiesDone}/${p.companiesTotal}`);
-    const full = await runRecommendationBatch(database, { full: true, onProgress: progress });
+    const full = await measuredRun(database, databaseName, { full: true, onProgress: progress });
     process.stderr.write('\n');
-    const quiet = await runRecommendationBatch(database, { onProgress: progress });
+    const quiet = await measuredRun(database, databaseName, { onProgress: progress });
     process.stderr.write('\n');
     await database.query(`UPDATE companies SET updated_at = now() WHERE id % 100 = 7`);
-    const onePercent = await runRecommendationBatch(database, { onProgress: progress });
+    const onePercent = await measuredRun(database, databaseName, { onProgress: progress });
     process.stderr.write('\n');
     const [{ rows }] = await database.query<{ rows: number }>('SELECT count(*)::int AS rows FROM stored_recommendations');
     const sql = await benchSqlEligibility(database, companies);
@@ -367,8 +426,9 @@ async function benchBatch(args: Args) {
       rerunNothingChanged: batchFigures(quiet),
       rerunOnePercentChanged: batchFigures(onePercent),
       extrapolatedTo1M: {
-        fullRunSeconds: perMillion(full.elapsedMs / 1000),
-        rerunOnePercentSeconds: perMillion(onePercent.elapsedMs / 1000),
+        fullRunSeconds: perMillion(full.summary.elapsedMs / 1000),
+        fullRunCpuSeconds: full.cpu.postgresSeconds === null ? null : perMillion(full.cpu.nodeSeconds + full.cpu.postgresSeconds),
+        rerunOnePercentSeconds: perMillion(onePercent.summary.elapsedMs / 1000),
         note: companies >= 1_000_000 ? 'measured, not extrapolated' : `linear extrapolation from ${companies} companies (the run is chunked and keyset-paged, so its cost per company is flat)`,
       },
       sqlEligibilityOnly: sql,

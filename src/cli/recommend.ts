@@ -15,7 +15,8 @@ export function registerRecommendCommands(program: Command): void {
     .option('--all', 'every company (required: the batch always covers the whole registry)')
     .option('--full', 'recompute every company even when nothing changed since the last run')
     .option('--chunk-size <n>', `companies per transaction (default ${DEFAULT_CHUNK_SIZE})`, (value) => Number(value))
-    .action(async (options: { all?: boolean; full?: boolean; chunkSize?: number }) => {
+    .option('--workers <n>', 'worker threads evaluating chunks on PostgreSQL (default: one per CPU, at most 4; 1 = in this thread)', (value) => Number(value))
+    .action(async (options: { all?: boolean; full?: boolean; chunkSize?: number; workers?: number }) => {
       if (!options.all) throw new Error('give --all (recommendations for one company are served by the GraphQL query `recommendations`)');
       await withDatabase('sdp recommend', async (database) => {
         const controller = new AbortController();
@@ -35,6 +36,7 @@ export function registerRecommendCommands(program: Command): void {
           const summary = await runRecommendationBatch(database, {
             full: options.full,
             chunkSize: options.chunkSize,
+            workers: options.workers,
             signal: controller.signal,
             onProgress: (p) => progress.update(p.companiesDone, p.companiesTotal, p.companiesDone),
           });

@@ -1,13 +1,13 @@
 /**
  * Push-type recommendations for every company (`sdp recommend --all`).
  *
- * Set-based and in memory: companies are read in id order, in chunks (a keyset cursor: `id > last`), with one query
- * per source table per chunk (companies, facts, certifications, support records, applications, sales, stored
- * recommendations); each company is evaluated by the same engine and the same fact gathering as the on-demand
- * query; each chunk is written back in one transaction with the run row's progress: new rows in one multi-row write
- * (COPY on PostgreSQL, a JSON recordset on PGlite), changed and dropped rows in one multi-row update each. Reading the
- * next chunk and writing the previous one overlap with evaluating the current one (PostgreSQL works on one core while
- * Node evaluates on the other). See docs/adr/0005-recommendation-batch.md.
+ * Set-based and in memory: companies are taken in id order, in chunks (a keyset cursor: `id > last`); a chunk's data
+ * is read with one query per table by id range (batch-chunk.ts), each company is evaluated by the same engine and the
+ * same fact gathering as the on-demand query, and the chunk is written back in one transaction with the run's
+ * progress: new rows in one multi-row write (COPY on PostgreSQL, a JSON recordset on PGlite), changed and dropped rows
+ * in one multi-row update each. On PostgreSQL worker threads process chunks in parallel (batch.worker.ts); in-process,
+ * reading the next chunk and writing the previous one overlap with evaluating the current one.
+ * See docs/adr/0009-recommendation-batch.md.
  *
  * - Push: a company's top `push.topN` recommendations scoring at least `push.minScore` are stored. A row keeps its
  *   `first_recommended_at` / `first_run_id` for as long as it exists, so "new" means new to the company; a row that
@@ -17,16 +17,22 @@
  *   now qualify), but only rows whose content changed are written. Otherwise only the companies that changed since
  *   the last run started are recomputed: companies.updated_at, facts.recorded_at, applications.updated_at, plus
  *   the time-driven changes (a business anniversary changes yearsInBusiness; an exclusion period ends).
- * - Interruptible: the run row records the last company id done after each chunk; an interrupted run (signal, or a
- *   killed process) is resumed by the next invocation when the catalogue is the same, else abandoned.
+ * - Interruptible: the run row records its resume point (the last company id of the longest prefix of finished
+ *   chunks); an interrupted run (signal, or a killed process) is resumed by the next invocation when the catalogue
+ *   and the measures' states are the same, else abandoned. Chunks done again write nothing (their digests match).
  */
-import type { Database, RawQuery } from '../../db/client.js';
-import { pickCurrent, type FactVersion } from '../facts/precedence.js';
-import { buildCompanyFacts } from '../measure/company-facts.js';
-import { ruleItems } from '../measure/criteria.js';
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { Database } from '../../db/client.js';
+import {
+  evaluateChunk, factKeysFor, loadReasonDictionary, openChunkConnection, readChunk, readChunkCompanies, writeChunk,
+  type ChunkCompany, type ChunkConnection, type ChunkReads, type ChunkReport,
+} from './batch-chunk.js';
+import type { BatchWorkerData, BatchWorkerRequest } from './batch.worker.js';
 import { loadedCatalogue, readAdoptionStats } from './catalogue-cache.js';
-import { applicationRecordOf, receivedSupportOf } from './company-history.js';
-import { measureTimeState, recommend, type AdoptionStats, type EngineRecommendation, type PreparedCatalogue } from './engine.js';
+import { measureTimeState, type AdoptionStats, type PreparedCatalogue } from './engine.js';
 import { hashOf } from './rules.js';
 
 /** Companies per chunk (one transaction each). */
@@ -34,17 +40,15 @@ export const DEFAULT_CHUNK_SIZE = 5_000;
 /** Session advisory lock that keeps two batch runs from overlapping on PostgreSQL. */
 const BATCH_LOCK = 724_101;
 
-/** The fact keys the company-facts gathering reads, besides the `ext.` items the catalogue's criteria use. */
-const GATHERED_FACT_KEYS = [
-  'industryCode', 'capitalYen', 'employees', 'establishedOn', 'averageTaxableIncomeYen', 'majorShareholders', 'officersTotal',
-  'officersFromLargeEnterprises', 'officersFromDeemedLargeEnterprises', 'certifications', 'supportReceived', 'netSalesYen',
-  'prefectureCode', 'closedOn', 'closeDate', 'needs',
-];
-
 export interface BatchOptions {
   /** Recompute every company even when nothing changed. */
   readonly full?: boolean;
   readonly chunkSize?: number;
+  /**
+   * Worker threads that evaluate chunks in parallel (PostgreSQL, compiled code only; default: the number of CPUs,
+   * at most 4). 1 evaluates in this thread, overlapping reads and writes with evaluation.
+   */
+  readonly workers?: number;
   /** The evaluation instant (default: now). */
   readonly now?: Date;
   /** Stops after the current chunk; the run is left INTERRUPTED and resumes next time. */
@@ -120,51 +124,33 @@ function changedMeasureIds(before: Record<string, string>, after: Record<string,
 
 const sameStates = (a: Record<string, string>, b: Record<string, string>) => changedMeasureIds(a, b).length === 0;
 
-/** A connection of our own on PostgreSQL: it holds the batch lock for the run and does the chunk writes (COPY). */
-interface BatchConnection {
-  /** runs statements in one transaction; `copy` streams COPY … FROM STDIN text inside it */
-  transaction(work: (query: RawQuery, copy: (statement: string, text: string) => Promise<void>) => Promise<void>): Promise<void>;
-  release(): Promise<void>;
-}
-
 /**
  * Takes the batch lock. On PostgreSQL a dedicated connection holds a session advisory lock for the whole run (a
- * second `sdp recommend` fails at once) and carries the writes; PGlite is single-process already (data-dir lock),
- * so there the writes go through the database's own transactions.
+ * second `sdp recommend` fails at once) and carries the in-process chunk writes; PGlite is single-process already
+ * (data-dir lock), so there the writes go through the database's own transactions.
  */
-async function acquireBatchConnection(database: Database): Promise<BatchConnection | null> {
+async function acquireBatchConnection(database: Database): Promise<(ChunkConnection & { release(): Promise<void> }) | null> {
   if (database.driver !== 'postgres' || !database.url) return null;
-  const { default: postgres } = await import('postgres');
-  const client = postgres(database.url, { max: 1, onnotice: () => {} });
-  const [row] = await client`SELECT pg_try_advisory_lock(${BATCH_LOCK}) AS locked`;
+  const connection = await openChunkConnection(database.url);
+  const [row] = await connection.query<{ locked: boolean }>(`SELECT pg_try_advisory_lock(${BATCH_LOCK}) AS locked`);
   if (!row?.locked) {
-    await client.end({ timeout: 5 });
+    await connection.close();
     throw new Error('another `sdp recommend --all` is running on this database');
   }
   return {
-    async transaction(work) {
-      await client.begin(async (tx) => {
-        const query: RawQuery = async <T>(text: string, params: unknown[] = []) => (await tx.unsafe(text, params as never[])) as unknown as T[];
-        const copy = async (statement: string, text: string) => {
-          const stream = await tx.unsafe(statement).writable();
-          await new Promise<void>((resolve, reject) => {
-            stream.on('error', reject);
-            stream.on('finish', resolve);
-            stream.end(text);
-          });
-        };
-        await work(query, copy);
-      });
-    },
+    ...connection,
     async release() {
-      await client`SELECT pg_advisory_unlock(${BATCH_LOCK})`;
-      await client.end({ timeout: 5 });
+      await connection.query(`SELECT pg_advisory_unlock(${BATCH_LOCK})`);
+      await connection.close();
     },
   };
 }
 
 const RUN_COLUMNS = `id::float8 AS id, status, mode, since, catalogue_hash, measure_states, last_company_id::float8 AS last_company_id, companies_done, companies_total, started_at,
   recommendations_new, recommendations_changed, recommendations_dropped`;
+
+/** A json(b) column of a structure (both drivers parse json; a string here is the unparsed text). */
+const asJson = (value: unknown): unknown => (typeof value === 'string' ? JSON.parse(value) : value);
 
 function yearsDate(date: Date): string {
   return date.toISOString().slice(0, 10);
@@ -192,305 +178,6 @@ async function changedCompanyIds(database: Database, since: Date, now: Date, pre
   return rows.map((row) => Number(row.id));
 }
 
-interface ChunkCompany {
-  id: number;
-  kind: string;
-  industry_code: string | null;
-  capital_yen: number | null;
-  employees: number | null;
-  established_on: string | null;
-  prefecture_code: string | null;
-  close_date: string | null;
-}
-
-const COMPANY_COLUMNS = `id::float8 AS id, kind, industry_code, capital_yen::float8 AS capital_yen, employees, established_on::text AS established_on, prefecture_code, close_date::text AS close_date`;
-
-/** One chunk's reads, grouped by company id. */
-type ChunkReads = Awaited<ReturnType<typeof readChunk>>;
-
-/** One chunk's reads: one query per table, all for the chunk's companies. */
-async function readChunk(database: Database, companies: ChunkCompany[], factKeys: ReadonlySet<string>, contiguous: boolean) {
-  const ids = companies.map((company) => company.id);
-  // An id range lets PostgreSQL walk the company_id indexes; a list of 5,000 ids alone makes it scan whole tables.
-  // A chunk of a full run is every company in its range; an incremental chunk also names its companies.
-  const where = contiguous ? 'company_id BETWEEN $1 AND $2' : 'company_id BETWEEN $1 AND $2 AND company_id = ANY($3::bigint[])';
-  const params = contiguous ? [ids[0], ids[ids.length - 1]] : [ids[0], ids[ids.length - 1], `{${ids.join(',')}}`];
-  const [facts, certifications, support, applications, sales, stored] = await Promise.all([
-    // only the items the gathering reads (PostgreSQL filters for less than Node would spend parsing the rest)
-    database.query<{ id: number; company_id: number; key: string; value: unknown; source: string; as_of: Date }>(
-      `SELECT id::float8 AS id, company_id::float8 AS company_id, key, value, source, as_of FROM facts WHERE ${where} AND key = ANY($${params.length + 1}::text[])`,
-      [...params, `{${[...factKeys].join(',')}}`],
-    ),
-    database.query<{ company_id: number; title: string }>(`SELECT company_id::float8 AS company_id, title FROM certifications WHERE ${where}`, params),
-    database.query<{ company_id: number; measure_id: string | null; title: string; approved_on: string | null }>(
-      `SELECT company_id::float8 AS company_id, measure_id, title, approved_on::text AS approved_on FROM support_records WHERE ${where}`, params,
-    ),
-    database.query<{ company_id: number; measure_id: string; status: string; decided_at: Date | null; submitted_at: Date | null; updated_at: Date }>(
-      `SELECT company_id::float8 AS company_id, measure_id, status, decided_at, submitted_at, updated_at FROM applications WHERE ${where}`, params,
-    ),
-    database.query<{ company_id: number; net_sales_yen: number }>(
-      `SELECT DISTINCT ON (company_id) company_id::float8 AS company_id, net_sales_yen::float8 AS net_sales_yen
-         FROM financials WHERE ${where} AND net_sales_yen IS NOT NULL ORDER BY company_id, fiscal_year DESC`, params,
-    ),
-    database.query<StoredRow>(
-      `SELECT company_id::float8 AS company_id, measure_id, content_hash, dropped_at IS NOT NULL AS dropped FROM stored_recommendations WHERE ${where}`, params,
-    ),
-  ]);
-  const group = <R extends { company_id: number }>(rows: R[]) => {
-    const map = new Map<number, R[]>();
-    for (const row of rows) {
-      const key = Number(row.company_id);
-      let list = map.get(key);
-      if (!list) map.set(key, (list = []));
-      list.push(row);
-    }
-    return map;
-  };
-  return {
-    facts: group(facts),
-    certifications: group(certifications),
-    support: group(support),
-    applications: group(applications),
-    sales: new Map(sales.map((row) => [Number(row.company_id), Number(row.net_sales_yen)])),
-    stored: group(stored),
-  };
-}
-
-interface StoredRow {
-  company_id: number;
-  measure_id: string;
-  content_hash: string | null;
-  dropped: boolean;
-}
-
-/** One stored row to write; missing data and rule ids are kept as the JSON / array text they are written as. */
-interface RowRecord {
-  company_id: number;
-  measure_id: string;
-  score: number;
-  verdict: string;
-  /** reason lines (ids are given by the writer's dictionary) */
-  reasons: readonly string[];
-  missingJson: string;
-  upcoming: boolean;
-  ruleIds: string;
-  rank: number;
-  content_hash: string;
-}
-
-/** 53-bit string hash (cyrb53): fast, allocation-free; collisions only cost a missed rewrite of an equal-looking row. */
-function hash53(text: string, seed = 0): number {
-  let h1 = 0xdeadbeef ^ seed;
-  let h2 = 0x41c6ce57 ^ seed;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    h1 = Math.imul(h1 ^ c, 2654435761);
-    h2 = Math.imul(h2 ^ c, 1597334677);
-  }
-  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
-  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
-  return 4294967296 * (2097151 & h2) + (h1 >>> 0);
-}
-
-/** Hashes of reason lines: lines repeat across companies, so each is hashed once. */
-const lineHashes = new Map<string, number>();
-
-function reasonsHash(reasons: readonly string[]): number {
-  let hash = reasons.length;
-  for (const line of reasons) {
-    let lineHash = lineHashes.get(line);
-    if (lineHash === undefined) {
-      if (lineHashes.size >= 100_000) lineHashes.clear();
-      lineHashes.set(line, (lineHash = hash53(line, 7)));
-    }
-    hash = hash53(`${hash}:${lineHash}`, 3);
-  }
-  return hash;
-}
-
-/** Digest of what a stored row says (score, verdict, upcoming, rank, reasons, missing data, rule ids). */
-function contentHash(score: number, verdict: string, upcoming: boolean, rank: number, reasons: readonly string[], missingJson: string, ruleIds: string): string {
-  return `${hash53(`${Math.fround(score)}|${verdict}|${upcoming ? 1 : 0}|${rank}|${ruleIds}|${missingJson}`).toString(36)}.${reasonsHash(reasons).toString(36)}`;
-}
-
-/** Digest of what a stored row would say for a recommendation at a rank. */
-export function contentHashOf(recommendation: EngineRecommendation, rank: number): string {
-  return contentHash(recommendation.score, recommendation.verdict, recommendation.upcoming, rank, recommendation.reasons, JSON.stringify(recommendation.missingData), `{${recommendation.ruleIds.join(',')}}`);
-}
-
-/** A json(b) column of a structure (both drivers parse json; a string here is the unparsed text). */
-const asJson = (value: unknown): unknown => (typeof value === 'string' ? JSON.parse(value) : value);
-
-/** Facts of one company from the chunk's rows, through the same gathering as the on-demand path. */
-function companyFactsOf(company: ChunkCompany, reads: ChunkReads, now: Date) {
-  const versions: FactVersion[] = (reads.facts.get(company.id) ?? []).map((row) => ({
-    key: row.key, value: row.value, source: row.source, sourceRef: null, asOf: row.as_of instanceof Date ? row.as_of : new Date(row.as_of), id: Number(row.id),
-  }));
-  const current = new Map(pickCurrent(versions).map((version) => [version.key, version.value]));
-  return buildCompanyFacts({
-    company: {
-      kind: company.kind,
-      industryCode: company.industry_code,
-      capitalYen: company.capital_yen === null ? null : Number(company.capital_yen),
-      employees: company.employees,
-      establishedOn: company.established_on,
-      prefectureCode: company.prefecture_code,
-      closeDate: company.close_date,
-    },
-    currentFacts: current,
-    certificationTitles: (reads.certifications.get(company.id) ?? []).map((row) => row.title),
-    supportReceived: (reads.support.get(company.id) ?? []).map((row) => ({ measureId: row.measure_id, title: row.title })),
-    latestNetSalesYen: reads.sales.get(company.id) ?? null,
-  }, now).facts;
-}
-
-/** What evaluating a chunk decided to write. */
-interface ChunkResult {
-  /** rows new to their company */
-  inserts: RowRecord[];
-  /** rows whose content changed, or that come back after being dropped */
-  updates: RowRecord[];
-  drops: Array<{ company_id: number; measure_id: string }>;
-  lastId: number;
-  companies: number;
-}
-
-/** Evaluates a chunk (CPU only): the top recommendations of every company, compared with what is stored. */
-function evaluateChunk(companies: ChunkCompany[], reads: ChunkReads, prepared: PreparedCatalogue, adoption: AdoptionStats, now: Date): ChunkResult {
-  const { topN, minScore } = prepared.rules.settings.push;
-  const result: ChunkResult = { inserts: [], updates: [], drops: [], lastId: companies[companies.length - 1]!.id, companies: companies.length };
-  for (const company of companies) {
-    const facts = companyFactsOf(company, reads, now);
-    const received = receivedSupportOf((reads.support.get(company.id) ?? []).map((row) => ({ measureId: row.measure_id, approvedOn: row.approved_on })));
-    const applications = (reads.applications.get(company.id) ?? []).map((row) => applicationRecordOf({
-      measureId: row.measure_id, status: row.status, decidedAt: row.decided_at, submittedAt: row.submitted_at, updatedAt: row.updated_at,
-    }));
-    const fresh = recommend(prepared, { facts, received, applications }, { now, limit: topN, minScore, adoption });
-    const storedRows = reads.stored.get(company.id);
-    const stored = new Map<string, StoredRow>();
-    if (storedRows) for (const row of storedRows) stored.set(row.measure_id, row);
-    fresh.forEach((recommendation, index) => {
-      const rank = index + 1;
-      const missingJson = JSON.stringify(recommendation.missingData);
-      const ruleIds = `{${recommendation.ruleIds.join(',')}}`;
-      const hash = contentHash(recommendation.score, recommendation.verdict, recommendation.upcoming, rank, recommendation.reasons, missingJson, ruleIds);
-      const before = stored.get(recommendation.measureId);
-      stored.delete(recommendation.measureId);
-      if (before && !before.dropped && before.content_hash === hash) return;
-      const row: RowRecord = {
-        company_id: company.id, measure_id: recommendation.measureId, score: recommendation.score, verdict: recommendation.verdict,
-        reasons: recommendation.reasons, missingJson, upcoming: recommendation.upcoming, ruleIds, rank, content_hash: hash,
-      };
-      (before ? result.updates : result.inserts).push(row);
-    });
-    for (const left of stored.values()) if (!left.dropped) result.drops.push({ company_id: company.id, measure_id: left.measure_id });
-  }
-  return result;
-}
-
-const ROW_COLUMNS = 'company_id, measure_id, score, verdict, reason_ids, missing_data, first_recommended_at, computed_at, run_id, first_run_id, upcoming, rule_ids, rank, content_hash, dropped_at';
-const RECORD_TYPE = 'company_id bigint, measure_id text, score real, verdict text, reason_ids integer[], missing_data jsonb, upcoming boolean, rule_ids text[], rank smallint, content_hash text';
-
-/** New rows from a JSON recordset (PGlite; ON CONFLICT keeps a rerun of a chunk harmless). */
-const INSERT_SQL = `
-  INSERT INTO stored_recommendations AS s (${ROW_COLUMNS})
-  SELECT x.company_id, x.measure_id, x.score, x.verdict, x.reason_ids, x.missing_data, $2::timestamptz, $2::timestamptz, $3, $3, x.upcoming, x.rule_ids, x.rank, x.content_hash, NULL
-    FROM jsonb_to_recordset($1::text::jsonb) AS x(${RECORD_TYPE})
-  ON CONFLICT (company_id, measure_id) DO NOTHING`;
-
-/** Changed rows (first_recommended_at and first_run_id stay). */
-const UPDATE_SQL = `
-  UPDATE stored_recommendations s SET
-    score = x.score, verdict = x.verdict, reason_ids = x.reason_ids, missing_data = x.missing_data, computed_at = $2::timestamptz, run_id = $3,
-    upcoming = x.upcoming, rule_ids = x.rule_ids, rank = x.rank, content_hash = x.content_hash, dropped_at = NULL
-    FROM jsonb_to_recordset($1::text::jsonb) AS x(${RECORD_TYPE})
-   WHERE s.company_id = x.company_id AND s.measure_id = x.measure_id`;
-
-const DROP_SQL = `
-  UPDATE stored_recommendations s SET dropped_at = $2::timestamptz, run_id = $3
-    FROM jsonb_to_recordset($1::text::jsonb) AS x(company_id bigint, measure_id text)
-   WHERE s.company_id = x.company_id AND s.measure_id = x.measure_id`;
-
-const PROGRESS_SQL = `
-  UPDATE recommendation_runs SET last_company_id = $2, companies_done = companies_done + $3, recommendations_new = recommendations_new + $4,
-         recommendations_changed = recommendations_changed + $5, recommendations_dropped = recommendations_dropped + $6 WHERE id = $1`;
-
-/** Reason line → id of recommendation_reason_lines, kept for the run; grown by the writer. */
-type ReasonDictionary = Map<string, number>;
-
-/** Loads the reason-line dictionary (thousands of lines at most: they repeat across companies). */
-async function loadReasonDictionary(database: Database): Promise<ReasonDictionary> {
-  const rows = await database.query<{ id: number; line: string }>('SELECT id, line FROM recommendation_reason_lines');
-  return new Map(rows.map((row) => [row.line, Number(row.id)]));
-}
-
-/** Adds the chunk's new lines to the dictionary table (append-only, committed on its own) and to the map. */
-async function extendReasonDictionary(query: RawQuery, dictionary: ReasonDictionary, rows: readonly RowRecord[]): Promise<void> {
-  const fresh = new Set<string>();
-  for (const row of rows) for (const line of row.reasons) if (!dictionary.has(line)) fresh.add(line);
-  if (fresh.size === 0) return;
-  const json = JSON.stringify([...fresh]);
-  await query(`INSERT INTO recommendation_reason_lines (line) SELECT value FROM jsonb_array_elements_text($1::text::jsonb) ON CONFLICT (line) DO NOTHING`, [json]);
-  const known = await query<{ id: number; line: string }>(
-    `SELECT id, line FROM recommendation_reason_lines WHERE line IN (SELECT value FROM jsonb_array_elements_text($1::text::jsonb))`, [json],
-  );
-  for (const row of known) dictionary.set(row.line, Number(row.id));
-}
-
-const idsOf = (dictionary: ReasonDictionary, reasons: readonly string[]): string => `{${reasons.map((line) => dictionary.get(line)!).join(',')}}`;
-
-/** JSON text inside COPY's text format: backslashes doubled (JSON has no raw tabs or newlines). */
-function copyJson(json: string): string {
-  return json.includes('\\') ? json.replace(/\\/g, '\\\\') : json;
-}
-
-/** The COPY text of new rows (ids, slugs, words and digests: only the JSON needs escaping). */
-function copyText(rows: readonly RowRecord[], dictionary: ReasonDictionary, at: string, runId: number): string {
-  let text = '';
-  for (const row of rows) {
-    text += `${row.company_id}\t${row.measure_id}\t${row.score}\t${row.verdict}\t${idsOf(dictionary, row.reasons)}\t${copyJson(row.missingJson)}\t${at}\t${at}\t${runId}\t${runId}\t${row.upcoming ? 't' : 'f'}\t${row.ruleIds}\t${row.rank}\t${row.content_hash}\t\\N\n`;
-  }
-  return text;
-}
-
-/** The rows as a JSON recordset for jsonb_to_recordset. */
-function recordsetJson(rows: readonly RowRecord[], dictionary: ReasonDictionary): string {
-  const parts = rows.map((row) => `{"company_id":${row.company_id},"measure_id":${JSON.stringify(row.measure_id)},"score":${row.score},"verdict":"${row.verdict}",`
-    + `"reason_ids":[${row.reasons.map((line) => dictionary.get(line)!).join(',')}],"missing_data":${row.missingJson},"upcoming":${row.upcoming},`
-    + `"rule_ids":${JSON.stringify(row.ruleIds.slice(1, -1).split(',').filter(Boolean))},"rank":${row.rank},"content_hash":"${row.content_hash}"}`);
-  return `[${parts.join(',')}]`;
-}
-
-/** Writes a chunk's result and the run's progress in one transaction (new reason lines first, on their own). */
-async function writeChunk(database: Database, connection: BatchConnection | null, dictionary: ReasonDictionary, runId: number, result: ChunkResult, now: Date): Promise<void> {
-  const at = now.toISOString();
-  const written = [...result.inserts, ...result.updates];
-  if (connection) await connection.transaction((query) => extendReasonDictionary(query, dictionary, written));
-  else await extendReasonDictionary(database.query.bind(database) as RawQuery, dictionary, written);
-  const statements = async (query: RawQuery, copy: ((statement: string, text: string) => Promise<void>) | null) => {
-    if (result.inserts.length > 0) {
-      if (copy) await copy(`COPY stored_recommendations (${ROW_COLUMNS}) FROM STDIN`, copyText(result.inserts, dictionary, at, runId));
-      else await query(INSERT_SQL, [recordsetJson(result.inserts, dictionary), at, runId]);
-    }
-    if (result.updates.length > 0) await query(UPDATE_SQL, [recordsetJson(result.updates, dictionary), at, runId]);
-    if (result.drops.length > 0) await query(DROP_SQL, [JSON.stringify(result.drops), at, runId]);
-    await query(PROGRESS_SQL, [runId, result.lastId, result.companies, result.inserts.length, result.updates.length, result.drops.length]);
-  };
-  if (connection) await connection.transaction((query, copy) => statements(query, copy));
-  else await database.transaction((query) => statements(query, null));
-}
-
-/** The fact keys to read: what the gathering uses plus every extension item a criterion reads. */
-function factKeysFor(prepared: PreparedCatalogue): Set<string> {
-  const keys = new Set(GATHERED_FACT_KEYS);
-  for (const measure of prepared.measures) {
-    for (const criterion of measure.measure.criteria) {
-      for (const item of ruleItems(criterion.rule)) if (item.startsWith('ext.')) keys.add(item.slice(4));
-    }
-  }
-  return keys;
-}
-
 /** Per measure: companies pushed to (ever), holding it now, new in this run. */
 async function computeRunStats(database: Database, runId: number): Promise<Record<string, { pushed: number; active: number; new: number }>> {
   const rows = await database.query<{ measure_id: string; pushed: number; active: number; fresh: number }>(
@@ -500,6 +187,218 @@ async function computeRunStats(database: Database, runId: number): Promise<Recor
     [runId],
   );
   return Object.fromEntries(rows.map((row) => [row.measure_id, { pushed: Number(row.pushed), active: Number(row.active), new: Number(row.fresh) }]));
+}
+
+/** How a run walks its companies: every company by id (keyset), or the listed changed ones. */
+interface ChunkPlan {
+  database: Database;
+  incrementalIds: number[] | null;
+  chunkSize: number;
+}
+
+/** The next chunk after `afterId`: its id range (and its ids in an incremental run), or null at the end. */
+async function nextChunk(plan: ChunkPlan, afterId: number): Promise<BatchWorkerRequest | null> {
+  if (plan.incrementalIds) {
+    const ids = plan.incrementalIds.filter((id) => id > afterId).slice(0, plan.chunkSize);
+    return ids.length === 0 ? null : { first: ids[0]!, last: ids[ids.length - 1]!, ids };
+  }
+  const rows = await plan.database.query<{ first: number | null; last: number | null }>(
+    `SELECT min(id)::float8 AS first, max(id)::float8 AS last FROM (SELECT id FROM companies WHERE id > $1 ORDER BY id LIMIT $2) chunk`,
+    [afterId, plan.chunkSize],
+  );
+  const row = rows[0];
+  return row && row.first !== null ? { first: Number(row.first), last: Number(row.last), ids: null } : null;
+}
+
+/** Companies of the run's scope at or below the resume point (a resumed run's progress starts there). */
+async function doneBelow(database: Database, lastId: number, incrementalIds: number[] | null): Promise<number> {
+  if (lastId <= 0) return 0;
+  if (incrementalIds) return incrementalIds.filter((id) => id <= lastId).length;
+  const [row] = await database.query<{ n: number }>('SELECT count(*)::int AS n FROM companies WHERE id <= $1', [lastId]);
+  return Number(row?.n ?? 0);
+}
+
+interface RunOutcome {
+  status: BatchSummary['status'];
+  processed: number;
+  phases: { read: number; evaluate: number; write: number };
+}
+
+type ProgressCallback = (report: ChunkReport, counters: { new: number }) => void;
+
+/**
+ * Evaluates in this thread, pipelined: while chunk k is evaluated, chunk k+1 is read and chunk k-1 written. Chunks
+ * are written in id order, each moving the run's resume point.
+ */
+async function runInProcess(
+  database: Database, connection: ChunkConnection | null, runId: number, lastId: number, plan: ChunkPlan, prepared: PreparedCatalogue,
+  adoption: AdoptionStats, now: Date, signal: AbortSignal | undefined, progress: ProgressCallback,
+): Promise<RunOutcome> {
+  const factKeys = factKeysFor(prepared);
+  const dictionary = await loadReasonDictionary(database);
+  const phases = { read: 0, evaluate: 0, write: 0 };
+  const counters = { new: 0 };
+  let processed = 0;
+  let status: BatchSummary['status'] = 'DONE';
+  const readAfter = async (afterId: number): Promise<{ companies: ChunkCompany[]; reads: ChunkReads | null; ms: number }> => {
+    const startedAt = performance.now();
+    const chunk = await nextChunk(plan, afterId);
+    const companies = chunk ? await readChunkCompanies(database, chunk.first, chunk.last, chunk.ids) : [];
+    const reads = companies.length === 0 ? null : await readChunk(database, companies, factKeys, chunk!.ids === null);
+    return { companies, reads, ms: performance.now() - startedAt };
+  };
+  // a failure is raised where the promise is awaited; the no-op handlers only keep Node from calling it unhandled meanwhile
+  let reading = readAfter(lastId);
+  reading.catch(() => {});
+  let writing: Promise<number> = Promise.resolve(0);
+  try {
+    for (;;) {
+      const chunk = await reading;
+      phases.read += chunk.ms;
+      if (chunk.companies.length === 0 || !chunk.reads) break;
+      if (signal?.aborted) {
+        status = 'INTERRUPTED';
+        break;
+      }
+      reading = readAfter(chunk.companies[chunk.companies.length - 1]!.id);
+      reading.catch(() => {});
+      const evaluatedAt = performance.now();
+      const result = evaluateChunk(chunk.companies, chunk.reads, prepared, adoption, now);
+      phases.evaluate += performance.now() - evaluatedAt;
+      phases.write += await writing;
+      processed += result.companies;
+      counters.new += result.inserts.length;
+      writing = (async () => {
+        const writeStarted = performance.now();
+        await writeChunk(database, connection, dictionary, runId, result, now, true);
+        const writeMs = performance.now() - writeStarted;
+        progress({ companies: result.companies, lastId: result.lastId, inserts: result.inserts.length, updates: result.updates.length, drops: result.drops.length, readMs: 0, evaluateMs: 0, writeMs }, counters);
+        return writeMs;
+      })();
+      writing.catch(() => {});
+    }
+    phases.write += await writing;
+  } finally {
+    // never leave a write running behind the caller's back (its failure was already raised, or is raised here)
+    await writing.catch(() => 0);
+  }
+  return { status, processed, phases };
+}
+
+/** The compiled worker script, or null when running from TypeScript sources (tests). */
+function workerFile(): URL | null {
+  const url = new URL('./batch.worker.js', import.meta.url);
+  return url.protocol === 'file:' && import.meta.url.endsWith('.js') && existsSync(fileURLToPath(url)) ? url : null;
+}
+
+/**
+ * Hands chunks to worker threads, each reading, evaluating and writing its chunks with its own connections. Chunks
+ * finish out of order, so the run's resume point is the end of the longest run of finished chunks from the start:
+ * after an interruption, chunks past it are done again, which writes nothing (their rows are unchanged).
+ */
+async function runInWorkers(
+  database: Database, runId: number, lastId: number, plan: ChunkPlan, count: number, data: BatchWorkerData,
+  signal: AbortSignal | undefined, progress: ProgressCallback,
+): Promise<RunOutcome> {
+  const file = workerFile()!;
+  const phases = { read: 0, evaluate: 0, write: 0 };
+  const counters = { new: 0 };
+  let processed = 0;
+  let failure: Error | null = null;
+  let cursor = lastId;
+  let exhausted = false;
+  /** dispatched chunks in id order, with whether they finished */
+  const inFlight: Array<{ last: number; finished: boolean }> = [];
+  let resumePoint = lastId;
+  let savingResumePoint: Promise<unknown> = Promise.resolve();
+
+  const advanceResumePoint = () => {
+    let moved = false;
+    while (inFlight.length > 0 && inFlight[0]!.finished) {
+      resumePoint = inFlight.shift()!.last;
+      moved = true;
+    }
+    if (moved) {
+      const point = resumePoint;
+      savingResumePoint = savingResumePoint.then(() => database.query('UPDATE recommendation_runs SET last_company_id = greatest(last_company_id, $2) WHERE id = $1', [runId, point]));
+    }
+  };
+
+  // chunks are handed out one at a time (a worker asking while another's request is pending waits its turn)
+  let dispensing: Promise<unknown> = Promise.resolve();
+  const claim = (): Promise<{ chunk: BatchWorkerRequest; slot: { last: number; finished: boolean } } | null> => {
+    const next = dispensing.then(async () => {
+      if (failure || exhausted || signal?.aborted) return null;
+      const chunk = await nextChunk(plan, cursor);
+      if (!chunk) {
+        exhausted = true;
+        return null;
+      }
+      cursor = chunk.last;
+      const slot = { last: chunk.last, finished: false };
+      inFlight.push(slot);
+      return { chunk, slot };
+    });
+    dispensing = next.catch(() => null);
+    return next;
+  };
+
+  const work = async (worker: Worker): Promise<void> => {
+    for (;;) {
+      const claimed = await claim().catch((error: Error) => {
+        failure ??= error;
+        return null;
+      });
+      if (!claimed) return;
+      const { chunk, slot } = claimed;
+      const report = await new Promise<ChunkReport>((resolve, reject) => {
+        const onMessage = (message: { report?: ChunkReport; error?: string }) => {
+          worker.off('message', onMessage);
+          worker.off('error', onError);
+          if (message.error) reject(new Error(`recommendation worker: ${message.error}`));
+          else resolve(message.report!);
+        };
+        const onError = (error: Error) => {
+          worker.off('message', onMessage);
+          reject(error);
+        };
+        worker.on('message', onMessage);
+        worker.once('error', onError);
+        worker.postMessage(chunk);
+      }).catch((error: Error) => {
+        failure ??= error;
+        return null;
+      });
+      if (!report) return;
+      slot.finished = true;
+      processed += report.companies;
+      counters.new += report.inserts;
+      phases.read += report.readMs;
+      phases.evaluate += report.evaluateMs;
+      phases.write += report.writeMs;
+      advanceResumePoint();
+      progress(report, counters);
+    }
+  };
+
+  const threads = Array.from({ length: count }, () => new Worker(file, { workerData: data, resourceLimits: { maxYoungGenerationSizeMb: 64 } }));
+  try {
+    await Promise.all(threads.map((worker) => work(worker)));
+    await savingResumePoint;
+  } finally {
+    await Promise.all(threads.map(async (worker) => {
+      const closed = new Promise<void>((resolve) => {
+        worker.once('message', () => resolve());
+        worker.once('error', () => resolve());
+        worker.once('exit', () => resolve());
+      });
+      worker.postMessage('close');
+      await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, 5000))]);
+      await worker.terminate();
+    }));
+  }
+  if (failure) throw failure;
+  return { status: signal?.aborted && !exhausted ? 'INTERRUPTED' : 'DONE', processed, phases };
 }
 
 /**
@@ -512,6 +411,7 @@ export async function runRecommendationBatch(database: Database, options: BatchO
   const now = options.now ?? new Date();
   const chunkSize = options.chunkSize ?? DEFAULT_CHUNK_SIZE;
   if (!Number.isInteger(chunkSize) || chunkSize < 1) throw new Error('chunk size must be a positive integer');
+  if (options.workers !== undefined && (!Number.isInteger(options.workers) || options.workers < 1)) throw new Error('workers must be a positive integer');
   const connection = await acquireBatchConnection(database);
   try {
     const [loaded, adoption] = await Promise.all([loadedCatalogue(database), readAdoptionStats(database)]);
@@ -549,68 +449,23 @@ export async function runRecommendationBatch(database: Database, options: BatchO
     else total = Number((await database.query<{ n: number }>(`SELECT count(*)::int AS n FROM companies`))[0]!.n);
     await database.query(`UPDATE recommendation_runs SET companies_total = $2 WHERE id = $1`, [run.id, total]);
 
-    const factKeys = factKeysFor(prepared);
-    const dictionary = await loadReasonDictionary(database);
-    let done = resumed ? Number(run.companies_done) : 0;
-    const counters = { new: 0, changed: 0, dropped: 0 };
-    const phases = { read: 0, evaluate: 0, write: 0 };
+    const plan: ChunkPlan = { database, incrementalIds, chunkSize };
     const newBefore = resumed ? Number(run.recommendations_new) : 0;
-    let processed = 0;
-    let status: BatchSummary['status'] = 'DONE';
-
-    /** Reads the chunk after `afterId`: its companies, then every other table for them. */
-    const readAfter = async (afterId: number): Promise<{ companies: ChunkCompany[]; reads: ChunkReads | null; ms: number }> => {
-      const startedAt = performance.now();
-      let companies: ChunkCompany[];
-      if (incrementalIds) {
-        const ids = incrementalIds.filter((id) => id > afterId).slice(0, chunkSize);
-        companies = ids.length === 0 ? [] : await database.query<ChunkCompany>(`SELECT ${COMPANY_COLUMNS} FROM companies WHERE id = ANY($1::bigint[]) ORDER BY id`, [`{${ids.join(',')}}`]);
-      } else {
-        companies = await database.query<ChunkCompany>(`SELECT ${COMPANY_COLUMNS} FROM companies WHERE id > $1 ORDER BY id LIMIT $2`, [afterId, chunkSize]);
-      }
-      for (const company of companies) company.id = Number(company.id);
-      const reads = companies.length === 0 ? null : await readChunk(database, companies, factKeys, incrementalIds === null);
-      return { companies, reads, ms: performance.now() - startedAt };
+    let done = resumed ? await doneBelow(database, Number(run.last_company_id), incrementalIds) : 0;
+    // chunks past the resume point may have been written already and are done again: count from the resume point
+    if (resumed) await database.query('UPDATE recommendation_runs SET companies_done = $2 WHERE id = $1', [run.id, done]);
+    const workers = options.workers ?? Math.min(4, availableParallelism());
+    const useWorkers = workers > 1 && connection !== null && workerFile() !== null;
+    const progress = (report: ChunkReport, counters: { new: number }) => {
+      done += report.companies;
+      options.onProgress?.({ companiesDone: done, companiesTotal: total, recommendationsNew: newBefore + counters.new });
     };
-
-    // pipeline: while chunk k is evaluated, chunk k+1 is being read and chunk k-1 written
-    // a failure is raised where the promise is awaited; the no-op handlers only keep Node from calling it unhandled meanwhile
-    let reading = readAfter(Number(run.last_company_id));
-    reading.catch(() => {});
-    let writing: Promise<number> = Promise.resolve(0);
-    try {
-      for (;;) {
-        const chunk = await reading;
-        phases.read += chunk.ms;
-        if (chunk.companies.length === 0 || !chunk.reads) break;
-        if (options.signal?.aborted) {
-          status = 'INTERRUPTED';
-          break;
-        }
-        reading = readAfter(chunk.companies[chunk.companies.length - 1]!.id);
-        reading.catch(() => {});
-        const evaluatedAt = performance.now();
-        const result = evaluateChunk(chunk.companies, chunk.reads, prepared, adoption, now);
-        phases.evaluate += performance.now() - evaluatedAt;
-        phases.write += await writing;
-        done += result.companies;
-        processed += result.companies;
-        counters.new += result.inserts.length;
-        counters.changed += result.updates.length;
-        counters.dropped += result.drops.length;
-        writing = (async () => {
-          const writeStarted = performance.now();
-          await writeChunk(database, connection, dictionary, run.id, result, now);
-          options.onProgress?.({ companiesDone: done, companiesTotal: total, recommendationsNew: newBefore + counters.new });
-          return performance.now() - writeStarted;
-        })();
-        writing.catch(() => {});
-      }
-      phases.write += await writing;
-    } finally {
-      // never leave a write running behind the caller's back (its failure was already raised, or is raised here)
-      await writing.catch(() => 0);
-    }
+    const outcome = useWorkers
+      ? await runInWorkers(database, run.id, Number(run.last_company_id), plan, workers, {
+        url: database.url!, runId: run.id, nowMs: now.getTime(), catalogueHash: prepared.hash, adoption: [...adoption],
+      }, options.signal, progress)
+      : await runInProcess(database, connection, run.id, Number(run.last_company_id), plan, prepared, adoption, now, options.signal, progress);
+    const { status, processed, phases } = outcome;
     if (status === 'DONE') {
       const stats = await computeRunStats(database, run.id);
       await database.query(`UPDATE recommendation_runs SET status = 'DONE', finished_at = now(), stats = $2::jsonb WHERE id = $1`, [run.id, JSON.stringify(stats)]);

@@ -4,10 +4,8 @@
  * so both judge exclusion periods on the same data.
  */
 import DataLoader from 'dataloader';
-import { inArray } from 'drizzle-orm';
 import type { Context } from '../../context.js';
 import { groupInOrder } from '../../context.js';
-import { applications } from '../../db/schema/index.js';
 import { supportRecordsLoader } from '../company/company.service.js';
 import type { ApplicationRecord, ReceivedSupport } from './engine.js';
 import type { ApplicationStatusValue } from './rules.js';
@@ -31,18 +29,18 @@ export function receivedSupportOf(rows: ReadonlyArray<{ measureId: string | null
   return rows.filter((row) => row.measureId !== null).map((row) => ({ measureId: row.measureId!, on: row.approvedOn }));
 }
 
-/** The request's loader of applications per company (one query per batch). */
+/** The request's loader of applications per company (one query per batch; plain SQL: it is on the hot path). */
 export function applicationHistoryLoader(ctx: Context) {
   return ctx.loader('recommendation.applications', () => new DataLoader<number, ApplicationHistoryRow[]>(async (companyIds) => {
-    const rows = await ctx.db.select({
-      companyId: applications.companyId,
-      measureId: applications.measureId,
-      status: applications.status,
-      decidedAt: applications.decidedAt,
-      submittedAt: applications.submittedAt,
-      updatedAt: applications.updatedAt,
-    }).from(applications).where(inArray(applications.companyId, [...companyIds]));
-    return groupInOrder(companyIds, rows, (row) => row.companyId);
+    const rows = await ctx.database.query<{ company_id: number; measure_id: string; status: string; decided_at: Date | string | null; submitted_at: Date | string | null; updated_at: Date | string }>(
+      `SELECT company_id::float8 AS company_id, measure_id, status, decided_at, submitted_at, updated_at FROM applications WHERE company_id = ANY($1::bigint[])`,
+      [`{${companyIds.join(',')}}`],
+    );
+    const date = (value: Date | string | null): Date | null => (value === null ? null : value instanceof Date ? value : new Date(value));
+    return groupInOrder(companyIds, rows.map((row) => ({
+      companyId: Number(row.company_id), measureId: row.measure_id, status: row.status,
+      decidedAt: date(row.decided_at), submittedAt: date(row.submitted_at), updatedAt: date(row.updated_at)!,
+    })), (row) => row.companyId);
   }));
 }
 

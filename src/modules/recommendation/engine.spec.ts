@@ -350,6 +350,29 @@ describe('properties over random companies, histories and instants', () => {
     }), { numRuns: 150 });
   });
 
+  it('reuses window states across nearby instants without changing any result', () => {
+    const shared = prepareCatalogue(CATALOGUE.measures, RULES);
+    const steps = fc.array(fc.integer({ min: 0, max: 3 * DAY }), { minLength: 2, maxLength: 6 });
+    fc.assert(fc.property(engineCompanyArbitrary([...byId.keys()]), instantArbitrary, steps, (subject, start, offsets) => {
+      let at = start.getTime();
+      for (const offset of offsets) {
+        at += offset;
+        const now = new Date(at);
+        const fresh = prepareCatalogue(CATALOGUE.measures, RULES);
+        expect(recommend(shared, subject, { now })).toEqual(recommend(fresh, subject, { now }));
+      }
+    }), { numRuns: 40 });
+  });
+
+  it('sees a round close at its (inclusive) end even right after a cached instant', () => {
+    const shared = prepareCatalogue(CATALOGUE.measures, RULES);
+    const soleShop = GOLDEN_COMPANIES.soleShop!;
+    const find = (at: string) => recommend(shared, soleShop, { now: new Date(at) }).find((r) => r.measureId === 'jizokuka-ippan');
+    expect(find('2026-12-11T16:59:59.999+09:00')).toMatchObject({ upcoming: false });
+    expect(find('2026-12-11T17:00:00.000+09:00')).toMatchObject({ upcoming: false });
+    expect(find('2026-12-11T17:00:00.001+09:00')).toMatchObject({ upcoming: true, reasons: expect.arrayContaining(['[upcoming-round] 第21回が2027年3月5日から受付予定 (+0.5)']) });
+  });
+
   it('adds months on the Japanese calendar, clamping to the end of the month', () => {
     expect(new Date(addMonths(Date.parse('2026-01-31T10:00:00+09:00'), 1)).toISOString()).toBe('2026-02-28T01:00:00.000Z');
     expect(new Date(addMonths(Date.parse('2025-12-31T23:30:00+09:00'), 12)).toISOString()).toBe('2026-12-31T14:30:00.000Z');

@@ -163,8 +163,8 @@ export interface PreparedCatalogue {
   readonly compiledRules: readonly CompiledRule[];
   /** Per-company memo of rule results (valid while `stamp[i] === generation`). */
   readonly memo: { readonly value: Uint8Array; readonly stamp: Uint32Array; generation: number };
-  /** Window states of every measure at the last instant asked (the batch evaluates all companies at one instant). */
-  windows: { now: number; states: readonly WindowState[] } | null;
+  /** Window states of every measure, valid for instants in [from, until): no state (nor day count) changes inside. */
+  windows: { from: number; until: number; states: readonly WindowState[] } | null;
   /** Rendered reason lines by rule, points and template values: most lines repeat across companies. */
   readonly lines: Map<string, string>;
 }
@@ -402,12 +402,35 @@ function ruleValue(prepared: PreparedCatalogue, view: CompanyView, index: number
   return value;
 }
 
-/** Window states of every measure at `now`, reused while `now` is the same. */
+/**
+ * The first instant after `now` at which a measure's window state could differ: a round opening or closing, a round
+ * entering the upcoming horizon, or the day count (days left, days until) going down.
+ */
+function stateChangesAt(measure: PreparedMeasure, state: WindowState, now: number, horizonDays: number): number {
+  if (state.status === 'always') return Infinity;
+  let next = Infinity;
+  for (const round of measure.rounds) {
+    if (round.from === -Infinity && round.until === Infinity) continue;
+    if (round.from > now) next = Math.min(next, round.from, round.from - horizonDays * DAY_MS > now ? round.from - horizonDays * DAY_MS : Infinity);
+    if (round.until >= now && Number.isFinite(round.until)) next = Math.min(next, round.until + 1);
+  }
+  if (state.status === 'open' && Number.isFinite(state.round.until) && state.daysLeft > 0) next = Math.min(next, state.round.until - (state.daysLeft - 1) * DAY_MS);
+  if (state.status === 'upcoming' && state.daysUntil > 0) next = Math.min(next, state.round.from - (state.daysUntil - 1) * DAY_MS);
+  return next > now ? next : now + 1;
+}
+
+/** Window states of every measure at `now`, reused while no measure's state can have changed (usually hours). */
 function windowsAt(prepared: PreparedCatalogue, now: number): readonly WindowState[] {
-  if (prepared.windows?.now === now) return prepared.windows.states;
+  const cached = prepared.windows;
+  if (cached && cached.from <= now && now < cached.until) return cached.states;
   const horizon = prepared.rules.settings.upcomingHorizonDays;
-  const states = prepared.measures.map((measure) => windowStateOf(measure, now, horizon));
-  prepared.windows = { now, states };
+  let until = Infinity;
+  const states = prepared.measures.map((measure) => {
+    const state = windowStateOf(measure, now, horizon);
+    until = Math.min(until, stateChangesAt(measure, state, now, horizon));
+    return state;
+  });
+  prepared.windows = { from: now, until, states };
   return states;
 }
 
@@ -495,23 +518,17 @@ function evaluateInto(
 
   const rules = prepared.scoreRules;
   const facts = view.facts;
-  let score = 0;
-  const add = (rule: ScoreRule | undefined, points: number, params: (() => Record<string, string | number>) | null): void => {
-    if (!rule || points === 0) return;
-    score += points;
-    if (out) out.push({ rule, points, params: params ? params() : {} });
-  };
 
   if (unknown) {
-    add(rules.unknownCriteria, rules.unknownCriteria?.weight ?? 0, out && (() => {
+    addPoints(result, out, rules.unknownCriteria, rules.unknownCriteria?.weight ?? 0, out && (() => {
       return { items: missingItemsOf(measure.hardCriteria, facts).map((item) => itemLabel(item)).join('・') };
     }));
-  } else if (measure.hard.length > 0) add(rules.eligible, rules.eligible?.weight ?? 0, out && (() => ({ count: measure.hard.length })));
+  } else if (measure.hard.length > 0) addPoints(result, out, rules.eligible, rules.eligible?.weight ?? 0, out && (() => ({ count: measure.hard.length })));
 
   const soft = rules.softCriterion;
   if (soft) {
     for (const entry of measure.soft) {
-      if (ruleValue(prepared, view, entry.rule) === TRUE) add(soft, round2(soft.weight * (entry.criterion.weight ?? 1)), out && (() => ({ description: entry.criterion.description })));
+      if (ruleValue(prepared, view, entry.rule) === TRUE) addPoints(result, out, soft, round2(soft.weight * (entry.criterion.weight ?? 1)), out && (() => ({ description: entry.criterion.description })));
     }
   }
 
@@ -520,65 +537,72 @@ function evaluateInto(
     for (const need of view.needs) {
       if (measure.usePurposes.has(need)) {
         matched += 1;
-        add(rules.needMatch, rules.needMatch?.weight ?? 0, out && (() => ({ need })));
+        addPoints(result, out, rules.needMatch, rules.needMatch?.weight ?? 0, out && (() => ({ need })));
       }
     }
-    if (matched === 0) add(rules.needMismatch, rules.needMismatch?.weight ?? 0, out && (() => ({ needs: view.needs.join('、') })));
+    if (matched === 0) addPoints(result, out, rules.needMismatch, rules.needMismatch?.weight ?? 0, out && (() => ({ needs: view.needs.join('、') })));
   }
 
   const industries = measure.measure.industries;
   if (industries.length > 0) {
     const industryCode = typeof facts.industryCode === 'string' ? facts.industryCode : null;
     if (industryCode && industries.some((code) => industryCode.startsWith(code))) {
-      add(rules.industryFit, rules.industryFit?.weight ?? 0, out && (() => ({ industry: industryName(industries, industryCode) })));
+      addPoints(result, out, rules.industryFit, rules.industryFit?.weight ?? 0, out && (() => ({ industry: industryName(industries, industryCode) })));
     }
   }
   if (measure.prefectures.size > 0) {
     const prefecture = typeof facts.prefectureCode === 'string' ? facts.prefectureCode : null;
     if (prefecture && measure.prefectures.has(prefecture)) {
-      add(rules.regionFit, rules.regionFit?.weight ?? 0, out && (() => ({ prefecture: PREFECTURE_NAMES[prefecture] ?? prefecture })));
+      addPoints(result, out, rules.regionFit, rules.regionFit?.weight ?? 0, out && (() => ({ prefecture: PREFECTURE_NAMES[prefecture] ?? prefecture })));
     }
   }
   const size = facts.smeCategory as SmeCategory | null | undefined;
   const targetSizes = measure.targetSizes;
   if (targetSizes && size && targetSizes.size < 4 && targetSizes.has(size)) {
     const rule = rules.sizeFit;
-    add(rule, targetSizes.size === 1 ? (rule?.narrowWeight ?? rule?.weight ?? 0) : (rule?.weight ?? 0), out && (() => ({ size: sizeLabel(targetSizes) })));
+    addPoints(result, out, rule, targetSizes.size === 1 ? (rule?.narrowWeight ?? rule?.weight ?? 0) : (rule?.weight ?? 0), out && (() => ({ size: sizeLabel(targetSizes) })));
   }
 
   if (window.status === 'open') {
     const round = window.round;
-    add(rules.openWindow, rules.openWindow?.weight ?? 0, out && (() => ({ round: round.label, until: formatJapaneseDate(round.until) })));
+    addPoints(result, out, rules.openWindow, rules.openWindow?.weight ?? 0, out && (() => ({ round: round.label, until: formatJapaneseDate(round.until) })));
     const bucket = deadlineBucket(rules.deadline, window.daysLeft);
-    if (bucket !== null) add(rules.deadline, rules.deadline!.buckets![bucket]!.weight, out && (() => ({ days: window.daysLeft })));
-  } else if (window.status === 'always') add(rules.alwaysOpen, rules.alwaysOpen?.weight ?? 0, null);
+    if (bucket !== null) addPoints(result, out, rules.deadline, rules.deadline!.buckets![bucket]!.weight, out && (() => ({ days: window.daysLeft })));
+  } else if (window.status === 'always') addPoints(result, out, rules.alwaysOpen, rules.alwaysOpen?.weight ?? 0, null);
   else {
     const round = window.round;
-    add(rules.upcomingRound, rules.upcomingRound?.weight ?? 0, out && (() => ({ round: round.label, from: formatJapaneseDate(round.from) })));
+    addPoints(result, out, rules.upcomingRound, rules.upcomingRound?.weight ?? 0, out && (() => ({ round: round.label, from: formatJapaneseDate(round.from) })));
   }
 
-  if (receivedAt !== undefined) add(rules.receivedBefore, rules.receivedBefore?.weight ?? 0, out && (() => ({ on: formatJapaneseDate(receivedAt) })));
+  if (receivedAt !== undefined) addPoints(result, out, rules.receivedBefore, rules.receivedBefore?.weight ?? 0, out && (() => ({ on: formatJapaneseDate(receivedAt) })));
 
   if (measure.unlockedBy.length > 0) {
     for (const certification of measure.unlockedBy) {
-      if (view.certifications.has(certification)) add(rules.certificationUnlock, rules.certificationUnlock?.weight ?? 0, out && (() => ({ certification })));
+      if (view.certifications.has(certification)) addPoints(result, out, rules.certificationUnlock, rules.certificationUnlock?.weight ?? 0, out && (() => ({ certification })));
     }
   }
   const ownName = measure.certificationName;
-  if (ownName && view.certifications.has(ownName)) add(rules.alreadyCertified, rules.alreadyCertified?.weight ?? 0, out && (() => ({ certification: ownName })));
+  if (ownName && view.certifications.has(ownName)) addPoints(result, out, rules.alreadyCertified, rules.alreadyCertified?.weight ?? 0, out && (() => ({ certification: ownName })));
   else if (measure.unlocksTitles.length > 0 && rules.unlocksMeasures) {
     const counted = measure.unlocksTitles.slice(0, rules.unlocksMeasures.maxCount ?? measure.unlocksTitles.length);
-    add(rules.unlocksMeasures, round2(rules.unlocksMeasures.weight * counted.length), out && (() => ({ measures: counted.join('・'), count: counted.length })));
+    addPoints(result, out, rules.unlocksMeasures, round2(rules.unlocksMeasures.weight * counted.length), out && (() => ({ measures: counted.join('・'), count: counted.length })));
   }
 
   if (adoption && rules.similarAdoption && view.segment) {
     const counts = adoption.get(`${id}|${view.segment}`);
     if (counts && counts.decided >= (rules.similarAdoption.minDecided ?? 1)) {
       const rate = Math.round((counts.adopted / counts.decided) * 10) / 10;
-      add(rules.similarAdoption, round2(rules.similarAdoption.weight * rate), out && (() => ({ rate: `${Math.round((counts.adopted / counts.decided) * 100)}%`, decided: counts.decided, adopted: counts.adopted })));
+      addPoints(result, out, rules.similarAdoption, round2(rules.similarAdoption.weight * rate), out && (() => ({ rate: `${Math.round((counts.adopted / counts.decided) * 100)}%`, decided: counts.decided, adopted: counts.adopted })));
     }
   }
-  result.score = round2(score);
+  result.score = round2(result.score);
+}
+
+/** Adds a rule's points to an evaluation and, when recording, the rule application with its template values. */
+function addPoints(result: Evaluation, out: Contribution[] | null, rule: ScoreRule | undefined, points: number, params: (() => Record<string, string | number>) | null): void {
+  if (!rule || points === 0) return;
+  result.score += points;
+  if (out) out.push({ rule, points, params: params ? params() : {} });
 }
 
 /** A measure that survived the exclusion rules, for ranking. */
