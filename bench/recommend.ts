@@ -382,9 +382,8 @@ async function benchBatch(args: Args) {
   const config = loadConfig();
   if (!config.databaseUrl) return { skipped: 'DATABASE_URL is not set: the batch benchmark runs on PostgreSQL only' };
   const useExisting = process.env.BENCH_USE_EXISTING === '1';
-  const opened = useExisting
-    ? { database: await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, purpose: 'bench recommend' }), close: async () => {} }
-    : await openFresh(config.databaseUrl, 'batch');
+  const existing = useExisting ? await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, purpose: 'bench recommend' }) : null;
+  const opened = existing ? { database: existing, close: () => existing.close() } : await openFresh(config.databaseUrl, 'batch');
   const { database } = opened;
   try {
     if (useExisting) await migrateDatabase(database);
