@@ -59,47 +59,63 @@ async function fileHash(path: string): Promise<string> {
   }
 }
 
-const COMPANY_COLUMNS = [
-  ['corporate_number', 'text'], ['name', 'text'], ['name_kana', 'text'], ['name_en', 'text'], ['kind_code', 'text'], ['kind', 'text'],
-  ['prefecture_code', 'text'], ['prefecture_name', 'text'], ['city_code', 'text'], ['city_name', 'text'], ['street', 'text'],
-  ['postal_code', 'text'], ['address_outside', 'text'], ['en_prefecture_name', 'text'], ['en_city_name', 'text'], ['en_address_outside', 'text'],
-  ['assignment_date', 'date'], ['close_date', 'date'], ['close_cause', 'text'], ['successor_corporate_number', 'text'], ['change_cause', 'text'],
-  ['nta_update_date', 'date'], ['nta_process', 'text'], ['nta_hidden', 'boolean'], ['sme_category', 'text'],
-] as const;
+/**
+ * The `companies` columns an NTA row sets: each from one field of the record, or (kind, sme_category) from its kind
+ * code. The same table gives the values in JavaScript (`ntaCompanyValues`) and the SQL that reads them from the
+ * staged record (`record->>'field'`), so the two cannot drift apart.
+ */
+const COMPANY_FIELDS: ReadonlyArray<readonly [column: string, sqlType: 'text' | 'date' | 'boolean', field: keyof NtaRecord | 'corporateKind' | 'smeCategory']> = [
+  ['corporate_number', 'text', 'corporateNumber'], ['name', 'text', 'name'], ['name_kana', 'text', 'furigana'], ['name_en', 'text', 'enName'],
+  ['kind_code', 'text', 'kind'], ['kind', 'text', 'corporateKind'], ['prefecture_code', 'text', 'prefectureCode'], ['prefecture_name', 'text', 'prefectureName'],
+  ['city_code', 'text', 'cityCode'], ['city_name', 'text', 'cityName'], ['street', 'text', 'streetNumber'], ['postal_code', 'text', 'postCode'],
+  ['address_outside', 'text', 'addressOutside'], ['en_prefecture_name', 'text', 'enPrefectureName'], ['en_city_name', 'text', 'enCityName'],
+  ['en_address_outside', 'text', 'enAddressOutside'], ['assignment_date', 'date', 'assignmentDate'], ['close_date', 'date', 'closeDate'],
+  ['close_cause', 'text', 'closeCause'], ['successor_corporate_number', 'text', 'successorCorporateNumber'], ['change_cause', 'text', 'changeCause'],
+  ['nta_update_date', 'date', 'updateDate'], ['nta_process', 'text', 'process'], ['nta_hidden', 'boolean', 'hihyoji'], ['sme_category', 'text', 'smeCategory'],
+];
 
 /** The `companies` columns an NTA row sets, in order (with their SQL types). */
-export const NTA_COMPANY_COLUMNS: ReadonlyArray<readonly [string, string]> = COMPANY_COLUMNS;
+export const NTA_COMPANY_COLUMNS: ReadonlyArray<readonly [string, string]> = COMPANY_FIELDS.map(([column, type]) => [column, type]);
 
-/** Columns compared to decide whether an upsert changes anything. */
-const CHANGE_COLUMNS = COMPANY_COLUMNS.map(([c]) => c).filter((c) => c !== 'corporate_number' && c !== 'sme_category');
+const isPublicBody = (kind: string) => kind === '101' || kind === '201';
 
 /** The values of NTA_COMPANY_COLUMNS for a row. */
 export function ntaCompanyValues(r: NtaRecord): Array<string | boolean | null> {
-  const kind = NTA_KIND_TO_CORPORATE_KIND[r.kind] ?? 'OTHER';
-  const publicBody = r.kind === '101' || r.kind === '201';
-  return [
-    r.corporateNumber, r.name, r.furigana, r.enName, r.kind, kind, r.prefectureCode, r.prefectureName, r.cityCode, r.cityName, r.streetNumber,
-    r.postCode, r.addressOutside, r.enPrefectureName, r.enCityName, r.enAddressOutside, r.assignmentDate, r.closeDate, r.closeCause,
-    r.successorCorporateNumber, r.changeCause, r.updateDate, r.process, r.hihyoji, publicBody ? 'NOT_APPLICABLE' : 'UNKNOWN',
-  ];
+  return COMPANY_FIELDS.map(([, , field]) => {
+    if (field === 'corporateKind') return NTA_KIND_TO_CORPORATE_KIND[r.kind] ?? 'OTHER';
+    if (field === 'smeCategory') return isPublicBody(r.kind) ? 'NOT_APPLICABLE' : 'UNKNOWN';
+    return r[field] as string | boolean | null;
+  });
 }
+
+/** The SQL expression of each company column over a staged record `s.record`. */
+const COMPANY_EXPRESSIONS = COMPANY_FIELDS.map(([, type, field]) => {
+  if (field === 'corporateKind') {
+    const cases = Object.entries(NTA_KIND_TO_CORPORATE_KIND).map(([code, kind]) => `WHEN '${code}' THEN '${kind}'`).join(' ');
+    return `CASE s.record->>'kind' ${cases} ELSE 'OTHER' END`;
+  }
+  if (field === 'smeCategory') return `CASE WHEN s.record->>'kind' IN ('101', '201') THEN 'NOT_APPLICABLE' ELSE 'UNKNOWN' END`;
+  return type === 'text' ? `s.record->>'${field}'` : `(s.record->>'${field}')::${type}`;
+}).join(', ');
+
+/** Columns compared to decide whether an upsert changes anything. */
+const CHANGE_COLUMNS = COMPANY_FIELDS.map(([c]) => c).filter((c) => c !== 'corporate_number' && c !== 'sme_category');
+const COMPANY_LIST = COMPANY_FIELDS.map(([c]) => c).join(', ');
 
 /**
  * The staging table a batch is loaded into before the set-based merge (a session temp table, emptied at every
- * commit). `role`: C = the row that decides its company's current state in the batch, M = a history-only row whose
- * company may be missing (created minimal), H = history only.
+ * commit): the record as received plus what the merge needs. `role`: C = the row that decides its company's current
+ * state in the batch, M = a history-only row whose company may be missing (created minimal), H = history only.
  */
 const STAGE_COLUMNS: ReadonlyArray<readonly [string, string]> = [
-  ['seq', 'integer'], ['role', 'text'], ...COMPANY_COLUMNS, ['row_hash', 'text'], ['correct', 'boolean'], ['latest', 'boolean'],
-  ['change_date', 'date'], ['record', 'jsonb'], ['source_ref', 'text'],
+  ['seq', 'integer'], ['role', 'text'], ['corporate_number', 'text'], ['row_hash', 'text'], ['source_ref', 'text'], ['record', 'jsonb'],
 ];
-const COMPANY_LIST = COMPANY_COLUMNS.map(([c]) => c).join(', ');
 const CREATE_STAGE_SQL = `CREATE TEMP TABLE IF NOT EXISTS nta_stage (${STAGE_COLUMNS.map(([c, t]) => `${c} ${t}`).join(', ')}) ON COMMIT DELETE ROWS`;
 const STAGE_FROM_JSON_SQL = `INSERT INTO nta_stage SELECT * FROM json_to_recordset($1::json) AS t(${STAGE_COLUMNS.map(([c, t]) => `${c} ${t}`).join(', ')})`;
 
 const UPSERT_COMPANIES_SQL = `
 INSERT INTO companies (${COMPANY_LIST})
-SELECT ${COMPANY_LIST} FROM nta_stage WHERE role = 'C'
+SELECT ${COMPANY_EXPRESSIONS} FROM nta_stage s WHERE s.role = 'C'
 ON CONFLICT (corporate_number) DO UPDATE SET
   ${CHANGE_COLUMNS.map((c) => `${c} = excluded.${c}`).join(',\n  ')},
   updated_at = now()
@@ -110,13 +126,14 @@ RETURNING corporate_number, (xmax = 0) AS inserted`;
 /** Creates a company for history-only rows whose latest state is not in the file (kept minimal; no overwrite). */
 const INSERT_MISSING_SQL = `
 INSERT INTO companies (${COMPANY_LIST})
-SELECT ${COMPANY_LIST} FROM nta_stage WHERE role = 'M'
+SELECT ${COMPANY_EXPRESSIONS} FROM nta_stage s WHERE s.role = 'M'
 ON CONFLICT (corporate_number) DO NOTHING
 RETURNING corporate_number`;
 
 const INSERT_HISTORY_SQL = `
 INSERT INTO company_registry_history (company_id, corporate_number, row_hash, process, correct, latest, update_date, change_date, record, source, source_ref)
-SELECT c.id, s.corporate_number, s.row_hash, s.nta_process, s.correct, s.latest, s.nta_update_date, s.change_date, s.record, 'NTA', s.source_ref
+SELECT c.id, s.corporate_number, s.row_hash, s.record->>'process', (s.record->>'correct')::boolean, (s.record->>'latest')::boolean,
+  (s.record->>'updateDate')::date, (s.record->>'changeDate')::date, s.record, 'NTA', s.source_ref
 FROM nta_stage s JOIN companies c ON c.corporate_number = s.corporate_number
 ORDER BY s.seq
 ON CONFLICT (corporate_number, row_hash) DO NOTHING
@@ -149,15 +166,12 @@ interface BatchMerger {
   close(): Promise<void>;
 }
 
-const stageValues = (row: StagedRow, seq: number): unknown[] => [
-  seq, row.role, ...ntaCompanyValues(row.record), row.hash, row.record.correct, row.record.latest, row.record.changeDate, row.record, row.sourceRef,
-];
+const stageValues = (row: StagedRow, seq: number): unknown[] => [seq, row.role, row.record.corporateNumber, row.hash, row.sourceRef, row.record];
 
 const SPECIAL = /[\\\t\n\r]/;
 /** A value in COPY text format. */
 function copyField(value: unknown): string {
   if (value === null || value === undefined) return '\\N';
-  if (typeof value === 'boolean') return value ? 't' : 'f';
   const text = typeof value === 'object' ? JSON.stringify(value) : String(value);
   return SPECIAL.test(text) ? text.replace(/[\\\t\n\r]/g, (ch) => (ch === '\\' ? '\\\\' : ch === '\t' ? '\\t' : ch === '\n' ? '\\n' : '\\r')) : text;
 }
