@@ -313,8 +313,19 @@ async function deferrableDdl(database: Database): Promise<{ drop: string[]; recr
 
 /** Runs deferred index and foreign-key statements. */
 async function runDeferredDdl(database: Database, statements: readonly string[]): Promise<void> {
-  if (database.driver === 'postgres') await database.query(`SET maintenance_work_mem = '512MB'`);
-  for (const statement of statements) await database.query(statement);
+  const run = (statement: string) => database.transaction(async (q) => {
+    if (database.driver === 'postgres') await q(`SET LOCAL maintenance_work_mem = '512MB'`);
+    await q(statement);
+  });
+  // indexes build two at a time on PostgreSQL (two cores; a GIN build uses one); foreign keys one after the other,
+  // as each locks the tables it joins against concurrent ALTERs anyway
+  // the slow trigram GIN builds first, so that the two builders finish together
+  const queue = statements.filter((s) => s.startsWith('CREATE')).sort((a, b) => Number(/USING gin/i.test(b)) - Number(/USING gin/i.test(a)));
+  const builders = Array.from({ length: database.driver === 'postgres' ? 2 : 1 }, async () => {
+    for (let next = queue.shift(); next; next = queue.shift()) await run(next);
+  });
+  await Promise.all(builders);
+  for (const statement of statements.filter((s) => !s.startsWith('CREATE'))) await run(statement);
 }
 
 /** Lets the event loop run (socket writes, signals) between chunks. */
