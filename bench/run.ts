@@ -1,7 +1,7 @@
 /**
  * The benchmark suite: `npm run bench` (builds first). Options: --companies N (default 1,000,000), --seed S (1),
- * --applications-per-company x (3), --seconds T per load phase (20), --skip-peer, --skip-import, --skip-recommend,
- * --skip-ebpm. Not part of `npm test` or .ci/run.
+ * --applications-per-company x (3), --seconds T per load phase (20), --regenerate (generate the world even when it is
+ * already there), --skip-peer, --skip-import, --skip-recommend, --skip-ebpm. Not part of `npm test` or .ci/run.
  *
  * 1. PostgreSQL: SDP_BENCH_DATABASE_URL's server, or a local one started (and installed if needed) in SDP_BENCH_DIR
  *    (bench/postgres.ts). The generated world goes to database `sdp_bench`, once: a later run that finds the same
@@ -39,6 +39,7 @@ interface Args {
   seed: number;
   applicationsPerCompany: number;
   seconds: number;
+  regenerate: boolean;
   skip: Set<string>;
 }
 
@@ -56,6 +57,7 @@ function parseArgs(argv: string[]): Args {
     seed: value('seed', 1),
     applicationsPerCompany: value('applications-per-company', 3),
     seconds: value('seconds', 20),
+    regenerate: argv.includes('--regenerate'),
     skip: new Set(argv.filter((a) => a.startsWith('--skip-')).map((a) => a.slice(7))),
   };
 }
@@ -115,11 +117,11 @@ async function ensureWorld(database: Database, args: Args) {
     && world.runs[0].applicationsPerCompany === args.applicationsPerCompany && world.runs[0].version === GENERATOR_VERSION && !world.unfinished;
   const [{ seconds: cachedSeconds } = { seconds: null }] = await database.query<{ seconds: number | null }>(
     `SELECT extract(epoch FROM finished_at - started_at)::float AS seconds FROM import_runs WHERE kind = 'generate' AND status = 'done' ORDER BY id DESC LIMIT 1`);
-  if (same && world.companies === args.companies) {
+  if (same && world.companies === args.companies && !args.regenerate) {
     log(`the database already holds the generated world (seed ${args.seed}, ${args.companies} companies): not generating it again`);
     return { generatedNow: false, seconds: cachedSeconds === null ? null : round(Number(cachedSeconds), 1), rows: world.runs[0].rows };
   }
-  const resume = world.unfinished && world.unfinished.seed === args.seed && world.unfinished.companies === args.companies && world.unfinished.applicationsPerCompany === args.applicationsPerCompany;
+  const resume = !args.regenerate && world.unfinished && world.unfinished.seed === args.seed && world.unfinished.companies === args.companies && world.unfinished.applicationsPerCompany === args.applicationsPerCompany;
   log(`generating ${args.companies} companies (seed ${args.seed}, ${args.applicationsPerCompany} applications per company)${resume ? ', resuming the interrupted run' : ''}`);
   let last = 0;
   const summary = await generateDatabase(database, {
@@ -287,12 +289,25 @@ async function subBench(name: string, argv: string[], env: Record<string, string
   if (!existsSync(script)) return { ok: false, seconds: 0, results: null, error: `${script} is not there` };
   log(`running bench/${name}.ts`);
   const started = Date.now();
+  const before = existsSync(resultFile) ? readFileSync(resultFile, 'utf8') : null;
   const child = spawn(process.execPath, [script, ...argv], { env: { ...process.env, ...env }, stdio: 'inherit', cwd: projectRoot() });
-  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  // a benchmark that hangs (it happened) must not hold the suite: stopped after SDP_BENCH_SUB_TIMEOUT_MINUTES (60)
+  const limitMinutes = Number(process.env.SDP_BENCH_SUB_TIMEOUT_MINUTES || 60);
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    log(`bench/${name}.ts is still running after ${limitMinutes} minutes: stopping it`);
+    child.kill('SIGTERM');
+    setTimeout(() => child.exitCode === null && child.kill('SIGKILL'), 10_000).unref();
+  }, limitMinutes * 60_000);
+  const [code, signal] = await new Promise<[number | null, string | null]>((resolve) => child.on('exit', (c, sig) => resolve([c, sig])));
+  clearTimeout(timer);
   const seconds = round((Date.now() - started) / 1000, 0);
-  const fresh = existsSync(resultFile) && JSON.parse(readFileSync(resultFile, 'utf8'));
-  if (code !== 0) return { ok: false, seconds, results: fresh || null, error: `exit code ${code}` };
-  return { ok: true, seconds, results: fresh || null };
+  const text = existsSync(resultFile) ? readFileSync(resultFile, 'utf8') : null;
+  // only a results file this run wrote counts
+  const fresh = text !== null && text !== before ? JSON.parse(text) : null;
+  if (code !== 0) return { ok: false, seconds, results: fresh, error: timedOut ? `stopped after ${limitMinutes} minutes` : signal ? `killed by ${signal}` : `exit code ${code}` };
+  return { ok: true, seconds, results: fresh };
 }
 
 /** Reads a value at a path of property names, or null. */
@@ -359,13 +374,18 @@ async function main() {
     const statementsOf = async (query: string) => {
       // the first requests of a server also fill process-wide caches (the measure catalogue): counted after them
       for (let k = 0; k < 5; k++) await check(endpoint, JSON.stringify({ query, variables: { n: sample[sample.length - 1 - k].corporate_number } }), tokens[sample.length - 1 - k]);
-      const counts: number[] = [];
-      for (let k = 0; k < Math.min(50, sample.length); k++) {
+      const counts: Array<{ applications: number; statements: number }> = [];
+      for (let k = 0; k < Math.min(100, sample.length); k++) {
         const res = await check(endpoint, JSON.stringify({ query, variables: { n: sample[k].corporate_number } }), tokens[k]);
         if (res.errors) throw new Error(`the profile query failed for ${sample[k].corporate_number}: ${JSON.stringify(res.errors).slice(0, 500)}`);
-        counts.push(res.statements ?? Number.NaN);
+        counts.push({ applications: sample[k].applications, statements: res.statements ?? Number.NaN });
       }
-      return { min: Math.min(...counts), max: Math.max(...counts) };
+      const statements = counts.map((c) => c.statements);
+      const most = (list: typeof counts) => Math.max(...list.map((c) => c.statements));
+      const few = counts.filter((c) => c.applications <= 2);
+      const many = counts.filter((c) => c.applications >= 5);
+      // an N+1 over applications would make companies with many applications cost more than those with one or two
+      return { min: Math.min(...statements), max: Math.max(...statements), independentOfApplications: !few.length || !many.length || most(many) <= most(few) };
     };
     log('profile query (with recommendations)');
     const fullStatements = await statementsOf(full.query);
@@ -391,7 +411,12 @@ async function main() {
       listStatements[String(first)] = res.statements;
     }
     const listLoad = await load(endpoint, 1, Math.min(10, args.seconds), [{ body: JSON.stringify({ query: list.query, variables: { first: 100 } }), token: staff }]);
-    results.list = { query: list.query, missingFields: list.missing, statementsPerRequest: listStatements, constantInPageSize: new Set(Object.values(listStatements)).size === 1, first100: listLoad };
+    const counted = listQuery(schema, { totalCount: true });
+    const countedLoad = await load(endpoint, 1, Math.min(10, args.seconds), [{ body: JSON.stringify({ query: counted.query, variables: { first: 100 } }), token: staff }]);
+    results.list = {
+      query: list.query, missingFields: list.missing, statementsPerRequest: listStatements, constantInPageSize: new Set(Object.values(listStatements)).size === 1,
+      first100: listLoad, first100WithTotalCount: countedLoad,
+    };
     await stopChild(server);
     server = null;
 
@@ -471,7 +496,8 @@ function resultTable(r: Record<string, unknown>): string {
     for (const [label, p] of [['profile (with top-5 recommendations)', profile.full], ['profile, core shape (no recommendations)', profile.core]] as const) {
       rows.push([`${label}: p50 / p99 at concurrency 1`, `${n(p.concurrency1.p50Ms, ' ms', 2)} / ${n(p.concurrency1.p99Ms, ' ms', 2)}`, '', '']);
       rows.push([`${label}: throughput at concurrency 32`, n(p.concurrency32.requestsPerSecond, ' req/s', 0), '', '']);
-      rows.push([`${label}: SQL statements per request`, p.statementsPerRequest.min === p.statementsPerRequest.max ? String(p.statementsPerRequest.min) : `${p.statementsPerRequest.min}–${p.statementsPerRequest.max}`, 'constant', verdict(p.statementsPerRequest.min === p.statementsPerRequest.max)]);
+      rows.push([`${label}: SQL statements per request`, p.statementsPerRequest.min === p.statementsPerRequest.max ? String(p.statementsPerRequest.min) : `${p.statementsPerRequest.min}–${p.statementsPerRequest.max}`,
+        'no N+1 (same for 1 or 10 applications)', verdict(p.statementsPerRequest.independentOfApplications)]);
     }
   }
   const peer = r.peer as { version?: string; throughputRatio?: number; p50Ratio?: number; concurrency32?: Load; concurrency1?: Load; error?: string } | undefined;
@@ -486,10 +512,11 @@ function resultTable(r: Record<string, unknown>): string {
     rows.push(['raw SQL (postgres.js, one statement) p50', n(raw.p50Ms, ' ms', 3), '', '']);
     rows.push(['ours / raw SQL: p50 (core shape)', n(raw.p50Ratio, '×', 2), '≤ 2.0', verdict(raw.p50Ratio <= 2)]);
   }
-  const list = r.list as { statementsPerRequest: Record<string, number>; constantInPageSize: boolean; first100: Load } | undefined;
+  const list = r.list as { statementsPerRequest: Record<string, number>; constantInPageSize: boolean; first100: Load; first100WithTotalCount?: Load } | undefined;
   if (list) {
     rows.push(['companies(first: 10 / 50 / 100): SQL statements', Object.values(list.statementsPerRequest).join(' / '), 'constant', verdict(list.constantInPageSize)]);
     rows.push(['companies(first: 100): p50 at c=1', n(list.first100.p50Ms, ' ms', 2), '', '']);
+    if (list.first100WithTotalCount) rows.push(['companies(first: 100) with totalCount: p50 at c=1', n(list.first100WithTotalCount.p50Ms, ' ms', 2), '', '']);
   }
   const imp = (r.import as { results?: { files?: Record<string, { postgres?: { import: { rowsPerSecond: number; peakRssMb: number }; ratioToRawCopy: number }; pglite?: { import: { rowsPerSecond: number } } | null }> }; error?: string } | undefined);
   if (imp?.results?.files) {
@@ -523,7 +550,7 @@ function resultTable(r: Record<string, unknown>): string {
 }
 
 interface ProfileFigures {
-  statementsPerRequest: { min: number; max: number };
+  statementsPerRequest: { min: number; max: number; independentOfApplications: boolean };
   concurrency1: Load;
   concurrency32: Load;
 }
