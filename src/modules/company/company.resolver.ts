@@ -3,7 +3,7 @@ import type { Context } from '../../context.js';
 import { Connection } from '../../shared/pagination.js';
 import { DateScalar } from '../../shared/scalars.js';
 import { canRead, guardField, guardList } from '../consent/access.service.js';
-import { currentFacts } from '../facts/facts.service.js';
+import { currentFacts, withoutHiddenFinancials } from '../facts/facts.service.js';
 import { industryOf } from './industry.js';
 import { CompanyFilter, RegisterSoleProprietorInput } from './company.input.js';
 import * as companyService from './company.service.js';
@@ -94,14 +94,14 @@ export class CompanyResolver {
 
   @FieldResolver(() => [Fact], { description: 'every known data item with its current value and provenance (confidential: PROFILE)' })
   facts(@Ctx() ctx: Context, @Root() company: CompanyRow) {
-    return guardList(ctx, company, 'PROFILE', 'Company.facts', () => currentFacts(ctx, company.id));
+    return guardList(ctx, company, 'PROFILE', 'Company.facts', async () => withoutHiddenFinancials(ctx, company, 'Company.facts', await currentFacts(ctx, company.id)));
   }
 
   @FieldResolver(() => [Fact], { description: 'every version of every data item, newest first (confidential: PROFILE)' })
   factHistory(@Ctx() ctx: Context, @Root() company: CompanyRow, @Arg('key', () => String, { nullable: true, description: 'only this item' }) key: string | null) {
     return guardList(ctx, company, 'PROFILE', 'Company.factHistory', async () => {
       const all = await companyService.factsLoader(ctx).load(company.id);
-      return key ? all.filter((f) => f.key === key) : all;
+      return withoutHiddenFinancials(ctx, company, 'Company.factHistory', key ? all.filter((f) => f.key === key) : all);
     });
   }
 

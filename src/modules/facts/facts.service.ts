@@ -11,7 +11,8 @@ import {
 } from '../company/company.service.js';
 import type { CompanyRow } from '../company/company.type.js';
 import { classifySme, type CorporateKindName, type MajorShareholder } from '../company/sme-classification.js';
-import { DATA_ITEMS, affectsCompanyCache, dataItem, startOfTokyoDate, validateDataItem, type CachedCompanyColumn } from './data-items.js';
+import { canRead } from '../consent/access.service.js';
+import { DATA_ITEMS, FINANCIALS_VERSION_KEY, affectsCompanyCache, dataItem, startOfTokyoDate, validateDataItem, type CachedCompanyColumn } from './data-items.js';
 import { pickCurrent, type FactVersion } from './precedence.js';
 
 /** A stored fact row. */
@@ -79,6 +80,25 @@ export async function currentFacts(ctx: Context, companyId: number): Promise<Fac
     latestRegistryRowLoader(ctx).load(companyId),
   ]);
   return pickCurrent([...versions, ...(company ? registryFactsOf(company, latest) : [])]);
+}
+
+/**
+ * True for a fact that holds a figure of the financial statements: a `financials.<fiscal year>` version or an item
+ * kept in the financials table (netSalesYen, operatingProfitYen, ...). Such facts are FINANCIALS data even inside
+ * the PROFILE fact lists.
+ */
+export function isFinancialsFact(key: string): boolean {
+  return FINANCIALS_VERSION_KEY.test(key) || dataItem(key)?.financialsColumn !== undefined;
+}
+
+/**
+ * Row-level check of a PROFILE list of facts (the caller has checked PROFILE): the statement figures stay only
+ * for a viewer who may also read the company's FINANCIALS (a consent for PROFILE alone does not show them).
+ */
+export async function withoutHiddenFinancials<T extends { key: string }>(ctx: Context, company: Pick<CompanyRow, 'id' | 'corporateNumber'>, operation: string, list: T[]): Promise<T[]> {
+  if (!list.some((f) => isFinancialsFact(f.key))) return list;
+  if (await canRead(ctx, company, 'FINANCIALS', operation)) return list;
+  return list.filter((f) => !isFinancialsFact(f.key));
 }
 
 /** Same as {@link currentFacts}, read through a given handle (inside a transaction; no request cache). */

@@ -12,9 +12,9 @@ import { facts, financials, type measures } from '../../db/schema/index.js';
 import { notFound } from '../../shared/errors.js';
 import { addressOf, financialsLoader, findByCorporateNumber } from '../company/company.service.js';
 import type { CompanyRow } from '../company/company.type.js';
-import { assertCanRead } from '../consent/access.service.js';
+import { assertCanRead, canRead } from '../consent/access.service.js';
 import { affectsCompanyCache, dataItem, validateDataItem } from '../facts/data-items.js';
-import { currentFacts, currentFactsIn, forgetCompany, refreshCompanyCache } from '../facts/facts.service.js';
+import { currentFacts, currentFactsIn, forgetCompany, isFinancialsFact, refreshCompanyCache } from '../facts/facts.service.js';
 import { requireMeasure } from '../measure/measure.service.js';
 import {
   formFieldsOf, knownValues, prefillForm, type FinancialsRowLike, type KnownValue, type PrefillComputation, type PrefilledValue,
@@ -73,7 +73,25 @@ export async function prefill(ctx: Context, corporateNumber: string, measureId: 
   if (!company) throw notFound(`no company with 法人番号 ${corporateNumber}`);
   await assertCanRead(ctx, company, 'PROFILE', 'Query.prefill');
   const measure = await requireMeasure(ctx, measureId, 'measureId');
-  return { ...(await prefillFor(ctx, company, measure)), measure };
+  const filled = await prefillFor(ctx, company, measure);
+  if (!filled.fields.some((f) => f.value !== null && isFinancialsFact(f.key)) || (await canRead(ctx, company, 'FINANCIALS', 'Query.prefill'))) return { ...filled, measure };
+  return { ...withoutFinancialValues(filled), measure };
+}
+
+/** The form as a viewer without FINANCIALS access sees it: statement figures left blank (as if unknown). */
+function withoutFinancialValues(result: PrefillResult): PrefillResult {
+  const fields = result.fields.map((f) => (isFinancialsFact(f.key)
+    ? { ...f, value: null, source: null, sourceRef: null, asOf: null, fiscalYear: null, stale: false }
+    : f));
+  const required = fields.filter((f) => f.required);
+  const missingRequired = required.filter((f) => f.value === null).map((f) => f.key);
+  return {
+    ...result,
+    fields,
+    coverage: fields.length === 0 ? 1 : fields.filter((f) => f.value !== null).length / fields.length,
+    requiredCoverage: required.length === 0 ? 1 : (required.length - missingRequired.length) / required.length,
+    missingRequired,
+  };
 }
 
 /** What a write-back did. */
