@@ -8,7 +8,9 @@
  *   measure catalogue. Anyone, including anonymous viewers.
  * - PROFILE: confidential facts — employees, contacts, facts with provenance, and what is computed
  *   from them for one company: recommendations, eligibility, prefill.
- * - FINANCIALS: financial statements and the ローカルベンチマーク computed from them.
+ * - FINANCIALS: financial statements and the ローカルベンチマーク computed from them; their figures
+ *   stay FINANCIALS data where PROFILE lists repeat them (facts such as netSalesYen, the versions
+ *   financials.<fiscal year>, prefilled forms), so PROFILE alone does not show them.
  * - APPLICATIONS: applications and their answers.
  *
  * Rules (contract header "who sees what", domain.md §8):
@@ -46,17 +48,27 @@ export const ACCESS_SCOPES: readonly AccessScope[] = Object.freeze(['PUBLIC', 'P
 export const CONFIDENTIAL_SCOPES: readonly ConfidentialScope[] = Object.freeze(['PROFILE', 'FINANCIALS', 'APPLICATIONS'] as const);
 
 /**
- * The scope guarding each confidential part of the contract, for resolvers: `Company` fields and the
- * per-company queries. Everything not listed (registry facts, certifications, supportReceived,
- * measures) is PUBLIC.
+ * The scope guarding each confidential part of the contract: `Company` and `Application` fields and
+ * the per-company queries, keyed by the operation name the resolvers pass to the access checks
+ * (and record in the audit log). Everything not listed (registry facts, certifications,
+ * supportReceived, measures) is PUBLIC. `Company.smeStatus` is public except its reasons and
+ * missingData, which quote confidential figures. tests/integration/access-matrix.test.ts checks
+ * every entry for every role and consent state, and fails on a guarded field missing here.
  */
 export const CONFIDENTIAL_DATA_SCOPES = Object.freeze({
   'Company.employees': 'PROFILE',
   'Company.facts': 'PROFILE',
+  'Company.factHistory': 'PROFILE',
+  'Company.smeStatus': 'PROFILE',
+  'Company.recommendations': 'PROFILE',
   'Company.financials': 'FINANCIALS',
   'Company.localBenchmark': 'FINANCIALS',
   'Company.applications': 'APPLICATIONS',
+  'Application.answers': 'APPLICATIONS',
+  'Application.history': 'APPLICATIONS',
+  'Application.flags': 'APPLICATIONS',
   'Query.recommendations': 'PROFILE',
+  'Query.newRecommendations': 'PROFILE',
   'Query.eligibility': 'PROFILE',
   'Query.prefill': 'PROFILE',
   'Query.application': 'APPLICATIONS',
