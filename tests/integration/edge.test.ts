@@ -21,7 +21,21 @@ interface RawResponse {
   json: { data?: Record<string, unknown> | null; errors?: Array<{ message: string; path?: Array<string | number>; extensions?: Record<string, unknown> }> } | null;
 }
 
+/** /healthz of the server under test: probed while and after every hostile request sent with {@link raw}. */
+let healthz: string | undefined;
+let healthProbes = 0;
+let hostileRequests = 0;
+
+async function probeHealth(url: string): Promise<void> {
+  const res = await fetch(url);
+  expect(res.status, 'GET /healthz during the hostile requests').toBe(200);
+  expect(await res.json()).toEqual({ status: 'ok' });
+  healthProbes += 1;
+}
+
 async function raw(url: string, init: RequestInit): Promise<RawResponse> {
+  if (healthz !== undefined) hostileRequests += 1;
+  const during = healthz === undefined ? undefined : probeHealth(healthz);
   const res = await fetch(url, init);
   const text = await res.text();
   let json: RawResponse['json'] = null;
@@ -29,6 +43,10 @@ async function raw(url: string, init: RequestInit): Promise<RawResponse> {
     json = JSON.parse(text);
   } catch {
     /* not JSON: the assertions say so */
+  }
+  if (healthz !== undefined) {
+    await during;
+    await probeHealth(healthz);
   }
   return { status: res.status, headers: res.headers, text, json };
 }
@@ -42,8 +60,17 @@ describe('the hardened HTTP edge', () => {
   beforeAll(async () => {
     server = await startTestServer({ prepare: async (db) => void (await insertDemoCompanies(db, demo)) });
     graphql = `${server.url}graphql`;
+    healthz = `${server.url}healthz`;
+    healthProbes = 0;
+    hostileRequests = 0;
   });
-  afterAll(async () => server?.close());
+  afterAll(async () => {
+    healthz = undefined;
+    // every raw request of this block was followed by two probes (one while it ran, one after it)
+    expect(hostileRequests).toBeGreaterThan(30);
+    expect(healthProbes).toBe(2 * hostileRequests);
+    await server?.close();
+  });
   afterEach(async () => {
     const health = await fetch(`${server.url}healthz`);
     expect(health.status).toBe(200);
@@ -299,8 +326,12 @@ describe('rate limiting per subject and per address', () => {
   let server: TestServer;
   beforeAll(async () => {
     server = await startTestServer({ env: { RATE_LIMIT_PER_MINUTE: '3' } });
+    healthz = `${server.url}healthz`; // not rate limited: probed after every request, limited or not
   });
-  afterAll(async () => server?.close());
+  afterAll(async () => {
+    healthz = undefined;
+    await server?.close();
+  });
 
   const ask = (token?: string) =>
     raw(`${server.url}graphql`, {
