@@ -57,6 +57,9 @@ export async function createHttpApp(config: Config, database: Database) {
     // explicit although they are Apollo 5's defaults: the edge relies on them
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
+    // server-main handles SIGINT/SIGTERM (close HTTP, then the database); Apollo's own handler, on by default when
+    // NODE_ENV is not test, raced it and left apollo.stop() waiting forever, so a production server never exited
+    stopOnTerminationSignals: false,
     parseOptions: { maxTokens: MAX_QUERY_TOKENS },
     // GraphiQL is served offline at /; Apollo's landing page would load scripts from a CDN
     plugins: [ApolloServerPluginLandingPageDisabled(), requestEnd, limitsPlugin(config)],
