@@ -260,11 +260,16 @@ describe('consent-based sharing over HTTP', () => {
     const afterOwn = await server.request<AuditView>(auditQuery, { n: target.corporateNumber, first: 1 }, { token: tokens.owner });
     expect(afterOwn.data!.company.auditLog!.totalCount).toBe(before.data!.company.auditLog!.totalCount);
 
-    // staff read: one entry per field read, newest first
+    // staff read: one entry per field and scope read, newest first (facts holding statement figures are a
+    // FINANCIALS read too)
     await server.request(CONFIDENTIAL, { n: target.corporateNumber }, { token: tokens.staff });
+    const staffEntries = await server.request<AuditView>(auditQuery, { n: target.corporateNumber, first: 4 }, { token: tokens.owner });
+    expect(staffEntries.data!.company.auditLog!.edges.map((e) => `${e.node.scope} ${e.node.operation}`).sort()).toEqual([
+      'FINANCIALS Company.facts', 'FINANCIALS Company.financials', 'PROFILE Company.employees', 'PROFILE Company.facts',
+    ]);
     const afterStaff = await server.request<AuditView>(auditQuery, { n: target.corporateNumber, first: 2 }, { token: tokens.owner });
     const log = afterStaff.data!.company.auditLog!;
-    expect(log.totalCount).toBe(before.data!.company.auditLog!.totalCount + 3);
+    expect(log.totalCount).toBe(before.data!.company.auditLog!.totalCount + 4);
     expect(log.edges).toHaveLength(2);
     expect(log.edges.every((e) => e.node.actorSub === 'staff-tanaka' && e.node.actorRole === 'STAFF' && e.node.organizationId === null)).toBe(true);
     expect(log.pageInfo.hasNextPage).toBe(true);
