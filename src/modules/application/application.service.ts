@@ -159,8 +159,8 @@ function applicationsOfCompanyLoader(ctx: Context) {
 }
 
 /**
- * One page of each company's applications, newest first, for one (first, after) pair: two queries per batch
- * whatever the number of companies (a ranked page query and a count per company).
+ * One page of each company's applications, newest first, for one (first, after) pair, whatever the number of
+ * companies: one ranked page query that also counts each company's applications; after a cursor, a count query too.
  */
 function applicationPageLoader(ctx: Context, limit: number, afterId: number | null) {
   return ctx.loader(`application.page:${limit}:${afterId ?? ''}`, () => new DataLoader<number, Page<ApplicationRow>>(async (companyIds) => {
@@ -168,17 +168,25 @@ function applicationPageLoader(ctx: Context, limit: number, afterId: number | nu
     const ranked = ctx.db.select({
       id: applications.id,
       rank: sql<number>`row_number() over (partition by ${applications.companyId} order by ${applications.id} desc)`.as('rank'),
+      total: sql<number>`count(*) over (partition by ${applications.companyId})::int`.as('total'),
     }).from(applications)
       .where(and(inArray(applications.companyId, ids), afterId === null ? undefined : lt(applications.id, afterId)))
       .as('ranked');
+    // the first page counts every application of its company in the same statement (a window over the ranked rows);
+    // a later page (after a cursor) needs a count of its own, as its ranked rows start after the cursor
+    const pageRows = ctx.db.select({ application: applications, total: ranked.total }).from(applications).innerJoin(ranked, eq(applications.id, ranked.id))
+      .where(lte(ranked.rank, limit + 1)).orderBy(desc(applications.id));
     const [rows, totals] = await Promise.all([
-      ctx.db.select({ application: applications }).from(applications).innerJoin(ranked, eq(applications.id, ranked.id))
-        .where(lte(ranked.rank, limit + 1)).orderBy(desc(applications.id)),
-      ctx.db.select({ companyId: applications.companyId, total: sql<number>`count(*)::int` }).from(applications)
-        .where(inArray(applications.companyId, ids)).groupBy(applications.companyId),
+      pageRows,
+      afterId === null
+        ? Promise.resolve(null)
+        : ctx.db.select({ companyId: applications.companyId, total: sql<number>`count(*)::int` }).from(applications)
+          .where(inArray(applications.companyId, ids)).groupBy(applications.companyId),
     ]);
     const byCompany = groupInOrder(ids, rows.map((row) => row.application), (row) => row.companyId);
-    const totalOf = new Map(totals.map((row) => [row.companyId, Number(row.total)]));
+    const totalOf = new Map(totals
+      ? totals.map((row) => [row.companyId, Number(row.total)])
+      : rows.map((row) => [row.application.companyId, Number(row.total)]));
     for (const row of rows) applicationByIdLoader(ctx).prime(row.application.id, row.application);
     return ids.map((companyId, index) => toPage(byCompany[index]!, limit, totalOf.get(companyId) ?? 0, (row) => [row.id]));
   }));

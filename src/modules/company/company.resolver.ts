@@ -3,7 +3,7 @@ import type { Context } from '../../context.js';
 import { Connection } from '../../shared/pagination.js';
 import { DateScalar } from '../../shared/scalars.js';
 import { canRead, guardField, guardList } from '../consent/access.service.js';
-import { currentFacts, withoutHiddenFinancials } from '../facts/facts.service.js';
+import { currentFacts, currentFactValues, withoutHiddenFinancials } from '../facts/facts.service.js';
 import { industryOf } from './industry.js';
 import { CompanyFilter, RegisterSoleProprietorInput } from './company.input.js';
 import * as companyService from './company.service.js';
@@ -73,8 +73,7 @@ export class CompanyResolver {
         missingData: [],
       };
     }
-    const current = await currentFacts(ctx, company.id);
-    return companyService.smeStatusOf(company, new Map(current.map((f) => [f.key, f.value])));
+    return companyService.smeStatusOf(company, await currentFactValues(ctx, company));
   }
 
   @FieldResolver(() => [Certification], { description: '届出・認定 (public as gBizINFO publishes them)' })

@@ -32,6 +32,7 @@ export function parseCompanyId(value: string | number, field = 'companyId'): num
 export function companyByIdLoader(ctx: Context) {
   return ctx.loader('company.byId', () => new DataLoader<number, CompanyRow | null>(async (ids) => {
     const rows = await ctx.db.select().from(companies).where(inArray(companies.id, [...ids]));
+    for (const row of rows) if (row.corporateNumber) companyByNumberLoader(ctx).prime(row.corporateNumber, row);
     return oneInOrder(ids, rows, (r) => r.id);
   }));
 }
@@ -39,6 +40,8 @@ export function companyByIdLoader(ctx: Context) {
 export function companyByNumberLoader(ctx: Context) {
   return ctx.loader('company.byNumber', () => new DataLoader<string, CompanyRow | null>(async (numbers) => {
     const rows = await ctx.db.select().from(companies).where(inArray(companies.corporateNumber, [...numbers]));
+    // a company found by number is the same row by id (Company fields and guards load it by id)
+    for (const row of rows) companyByIdLoader(ctx).prime(row.id, row);
     return oneInOrder(numbers, rows, (r) => r.corporateNumber!);
   }));
 }

@@ -83,6 +83,16 @@ export async function currentFacts(ctx: Context, companyId: number): Promise<Fac
 }
 
 /**
+ * The current values of a company's data items, by key: what {@link currentFacts} chooses, without the provenance
+ * of the registry items (their values come from the row; only their sourceRef needs the registry history), so it
+ * costs the facts query alone.
+ */
+export async function currentFactValues(ctx: Context, company: CompanyRow): Promise<Map<string, unknown>> {
+  const versions = await factsLoader(ctx).load(company.id);
+  return new Map(pickCurrent([...versions, ...registryFactsOf(company, null)]).map((f) => [f.key, f.value]));
+}
+
+/**
  * True for a fact that holds a figure of the financial statements: a `financials.<fiscal year>` version or an item
  * kept in the financials table (netSalesYen, operatingProfitYen, ...). Such facts are FINANCIALS data even inside
  * the PROFILE fact lists.
