@@ -13,7 +13,8 @@ export class PageInfo {
 export interface Page<T> {
   edges: Array<{ cursor: string; node: T }>;
   pageInfo: PageInfo;
-  totalCount: number;
+  /** a number, or a promise of it for pages whose count runs only when the query selects it (see toLazyPage) */
+  totalCount: number | Promise<number>;
 }
 
 /** Builds the Relay connection and edge types of a node type. */
@@ -36,7 +37,7 @@ export function Connection<T extends object>(nodeType: ClassType<T>, name: strin
     pageInfo!: PageInfo;
 
     @Field(() => Int, { description: 'number of items matching the filter, over all pages' })
-    totalCount!: number;
+    totalCount!: number | Promise<number>;
   }
   return ConnectionType;
 }
@@ -74,4 +75,22 @@ export function toPage<T>(rows: T[], first: number, totalCount: number, cursorOf
   const items = hasNextPage ? rows.slice(0, first) : rows;
   const edges = items.map((node) => ({ cursor: encodeCursor(cursorOf(node)), node }));
   return { edges, pageInfo: { hasNextPage, endCursor: edges.length ? edges[edges.length - 1].cursor : null }, totalCount };
+}
+
+/**
+ * Like {@link toPage}, with a count that runs only when the query selects `totalCount` (a getter: GraphQL reads the
+ * property only for selected fields). Counting every match of a filter scans them all — a million companies for an
+ * unfiltered registry page — which a client paging through the list need not pay for.
+ */
+export function toLazyPage<T>(rows: T[], first: number, countTotal: () => Promise<number>, cursorOf: (row: T) => Array<string | number>): Page<T> {
+  const { edges, pageInfo } = toPage(rows, first, 0, cursorOf);
+  let total: Promise<number> | undefined;
+  return {
+    edges,
+    pageInfo,
+    get totalCount() {
+      total ??= countTotal();
+      return total;
+    },
+  };
 }

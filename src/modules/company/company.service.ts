@@ -7,7 +7,7 @@ import {
 } from '../../db/schema/index.js';
 import { CorporateKind, SmeCategory } from '../../shared/enums.js';
 import { badInput, forbidden, notFound, unauthenticated } from '../../shared/errors.js';
-import { decodeCursor, pageSize, toPage, type Page } from '../../shared/pagination.js';
+import { decodeCursor, pageSize, toLazyPage, type Page } from '../../shared/pagination.js';
 import { isIsoDate } from '../../shared/scalars.js';
 import type { CompanyFilter, RegisterSoleProprietorInput } from './company.input.js';
 import type { CompanyRow } from './company.type.js';
@@ -95,11 +95,12 @@ export async function listCompanies(ctx: Context, filter: CompanyFilter | null |
   const where = conditions.length ? and(...conditions) : undefined;
   const cursor = decodeCursor(after, 1);
   const pageWhere = cursor ? and(where, gt(companies.id, Number(cursor[0]))) : where;
-  const [rows, [{ total }]] = await Promise.all([
-    ctx.db.select().from(companies).where(pageWhere).orderBy(asc(companies.id)).limit(limit + 1),
-    ctx.db.select({ total: sql<number>`count(*)::int` }).from(companies).where(where),
-  ]);
-  return toPage(rows, limit, Number(total), (r) => [r.id]);
+  const rows = await ctx.db.select().from(companies).where(pageWhere).orderBy(asc(companies.id)).limit(limit + 1);
+  const countTotal = async () => {
+    const [{ total }] = await ctx.db.select({ total: sql<number>`count(*)::int` }).from(companies).where(where);
+    return Number(total);
+  };
+  return toLazyPage(rows, limit, countTotal, (r) => [r.id]);
 }
 
 export function factsLoader(ctx: Context) {

@@ -18,7 +18,7 @@ import {
 } from '../../shared/auth/policy.js';
 import { hasRole, isOwner, isSupporter, type UserViewer, type Viewer } from '../../shared/auth/viewer.js';
 import { badInput, conflict, forbidden, notFound, unauthenticated } from '../../shared/errors.js';
-import { decodeCursor, pageSize, toPage, type Page } from '../../shared/pagination.js';
+import { decodeCursor, pageSize, toLazyPage, toPage, type Page } from '../../shared/pagination.js';
 import {
   companyByIdLoader, companyByNumberLoader, parseCompanyId, parseCorporateNumber, resolveCompanyRef,
 } from '../company/company.service.js';
@@ -428,9 +428,11 @@ export async function listAuditLog(ctx: Context, filter: AuditLogFilter | null |
   if (filter?.to) conditions.push(lt(auditLog.at, filter.to));
   if (filter?.from && filter?.to && filter.from.getTime() > filter.to.getTime()) throw badInput('filter.from must not be after filter.to', 'filter.to');
   const where = and(...conditions);
-  const [rows, [{ total }]] = await Promise.all([
-    ctx.db.select().from(auditLog).where(and(where, beforeCursor(cursor))).orderBy(desc(auditLog.at), desc(auditLog.id)).limit(limit + 1),
-    ctx.db.select({ total: sql<number>`count(*)::int` }).from(auditLog).where(where),
-  ]);
-  return toPage(rows, limit, Number(total), auditCursorOf);
+  const rows = await ctx.db.select().from(auditLog).where(and(where, beforeCursor(cursor))).orderBy(desc(auditLog.at), desc(auditLog.id)).limit(limit + 1);
+  // the whole log can be long: counted only when the query asks for totalCount
+  const countTotal = async () => {
+    const [{ total }] = await ctx.db.select({ total: sql<number>`count(*)::int` }).from(auditLog).where(where);
+    return Number(total);
+  };
+  return toLazyPage(rows, limit, countTotal, auditCursorOf);
 }
