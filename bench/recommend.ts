@@ -10,6 +10,8 @@
  *    and, for comparison, the same eligibility evaluated in SQL (criteria compiled with compileEligibilityToSql over
  *    a companies + facts projection). Figures are extrapolated linearly to 1,000,000 companies.
  *
+ * `--on-demand-only` reruns part 1 and keeps part 2's figures from the last full run (with their date).
+ *
  * Writes bench/results/recommend.json. With BENCH_USE_EXISTING=1 the batch runs on DATABASE_URL's database as it
  * is (e.g. after `sdp generate --companies 1000000`) instead of a fresh generated one.
  */
@@ -443,7 +445,11 @@ async function main() {
   process.stderr.write(`on-demand: ${args.sample} companies × ${args.measures} measures\n`);
   const onDemand = await benchOnDemand(args);
   process.stderr.write(`on-demand p50 ${onDemand.serviceCall.p50Ms} ms, p99 ${onDemand.serviceCall.p99Ms} ms (engine alone p99 ${onDemand.engineOnly.p99Ms} ms)\n`);
-  const batch = await benchBatch(args);
+  // --on-demand-only: keeps the batch figures of the last full run (they take minutes at 1,000,000 companies)
+  const previousFile = join(projectRoot(), 'bench', 'results', 'recommend.json');
+  const onDemandOnly = process.argv.includes('--on-demand-only') && existsSync(previousFile);
+  const previous = onDemandOnly ? (JSON.parse(readFileSync(previousFile, 'utf8')) as { startedAt?: string; batch?: unknown }) : null;
+  const batch = previous ? { ...(previous.batch as object), recordedAt: previous.startedAt ?? null } : await benchBatch(args);
   const result = {
     benchmark: 'recommendations',
     startedAt: started.toISOString(),
