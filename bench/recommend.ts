@@ -449,7 +449,7 @@ async function main() {
   const previousFile = join(projectRoot(), 'bench', 'results', 'recommend.json');
   const onDemandOnly = process.argv.includes('--on-demand-only') && existsSync(previousFile);
   const previous = onDemandOnly ? (JSON.parse(readFileSync(previousFile, 'utf8')) as { startedAt?: string; batch?: unknown }) : null;
-  const batch = previous ? { ...(previous.batch as object), recordedAt: previous.startedAt ?? null } : await benchBatch(args);
+  const batch = previous ? { recordedAt: previous.startedAt ?? null, ...(previous.batch as object) } : await benchBatch(args);
   const result = {
     benchmark: 'recommendations',
     startedAt: started.toISOString(),
