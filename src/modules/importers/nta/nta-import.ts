@@ -176,6 +176,25 @@ function copyField(value: unknown): string {
   return SPECIAL.test(text) ? text.replace(/[\\\t\n\r]/g, (ch) => (ch === '\\' ? '\\\\' : ch === '\t' ? '\\t' : ch === '\n' ? '\\n' : '\\r')) : text;
 }
 
+/** The rows of a batch already in the registry history, by `corporateNumber|rowHash` (one indexed lookup per batch). */
+const KNOWN_ROWS_SQL = `
+SELECT h.corporate_number, h.row_hash
+FROM json_to_recordset($1::text::json) AS k(corporate_number text, row_hash text)
+JOIN company_registry_history h ON h.corporate_number = k.corporate_number AND h.row_hash = k.row_hash`;
+
+/**
+ * The rows of a batch that are not yet in the registry history. A row whose hash is stored was merged by an
+ * earlier run in the same transaction as its history row (and a newer state is never rolled back), so merging it
+ * again changes nothing: it is left out of the staging, which makes a rerun — or a resumed run's overlap — cost a
+ * lookup instead of a merge. It still counts as unchanged, as before.
+ */
+async function unknownRows(q: RawQuery, rows: readonly StagedRow[]): Promise<StagedRow[]> {
+  if (rows.length === 0) return [];
+  const keys = JSON.stringify(rows.map((row) => ({ corporate_number: row.record.corporateNumber, row_hash: row.hash })));
+  const known = new Set((await q<{ corporate_number: string; row_hash: string }>(KNOWN_ROWS_SQL, [keys])).map((r) => `${r.corporate_number}|${r.row_hash}`));
+  return known.size === 0 ? [...rows] : rows.filter((row) => !known.has(`${row.record.corporateNumber}|${row.hash}`));
+}
+
 async function runMerge(q: RawQuery, progress: readonly [number, string, number]): Promise<MergeResult> {
   const inserted = new Set<string>();
   for (const r of await q<{ corporate_number: string; inserted: boolean }>(UPSERT_COMPANIES_SQL)) if (r.inserted) inserted.add(r.corporate_number);
@@ -196,14 +215,18 @@ async function copyMerger(url: string): Promise<BatchMerger> {
   await sql.unsafe(`SET gin_pending_list_limit = '32MB'`);
   return {
     async merge(rows, progress) {
-      let text = '';
-      rows.forEach((row, seq) => {
-        text += `${stageValues(row, seq).map(copyField).join('\t')}\n`;
-      });
       let result: MergeResult | undefined;
       await sql.begin(async (tx) => {
-        if (rows.length) await pipeline(Readable.from([text]), await tx.unsafe('COPY nta_stage FROM STDIN').writable());
-        result = await runMerge((query, params = []) => tx.unsafe(query, params as never[]) as never, progress);
+        const q: RawQuery = (query, params = []) => tx.unsafe(query, params as never[]) as never;
+        const staged = await unknownRows(q, rows);
+        if (staged.length) {
+          let text = '';
+          staged.forEach((row, seq) => {
+            text += `${stageValues(row, seq).map(copyField).join('\t')}\n`;
+          });
+          await pipeline(Readable.from([text]), await tx.unsafe('COPY nta_stage FROM STDIN').writable());
+        }
+        result = await runMerge(q, progress);
       });
       return result!;
     },
@@ -218,9 +241,10 @@ function recordsetMerger(database: Database): BatchMerger {
       let result: MergeResult | undefined;
       await database.transaction(async (q) => {
         await q(CREATE_STAGE_SQL);
-        if (rows.length) {
+        const staged = await unknownRows(q, rows);
+        if (staged.length) {
           const names = STAGE_COLUMNS.map(([c]) => c);
-          await q(STAGE_FROM_JSON_SQL, [JSON.stringify(rows.map((row, seq) => Object.fromEntries(stageValues(row, seq).map((v, j) => [names[j], v]))))]);
+          await q(STAGE_FROM_JSON_SQL, [JSON.stringify(staged.map((row, seq) => Object.fromEntries(stageValues(row, seq).map((v, j) => [names[j], v]))))]);
         }
         result = await runMerge(q, progress);
       });
