@@ -47,6 +47,27 @@ export interface OpenOptions {
   poolSize?: number;
 }
 
+/**
+ * The client drizzle gets: the same postgres.js pool, with drizzle's unnamed statements sent as prepared ones.
+ * postgres.js sends a parameterised statement it has not prepared in two round trips (Parse + Describe, wait for
+ * the parameter types, then Bind + Execute); a prepared one is described once per connection and then costs one.
+ * drizzle asks for unnamed statements, so every loader read paid two round trips. Statements with many parameters
+ * (a batch's id list) stay unnamed, so the per-connection statement cache keeps a bounded number of shapes.
+ */
+function preparingClient<C extends { unsafe: (...args: never[]) => unknown }>(client: C): C {
+  const unsafe = client.unsafe.bind(client) as (query: string, params?: unknown[], options?: { prepare?: boolean }) => unknown;
+  return new Proxy(client, {
+    get(target, property, receiver) {
+      if (property !== 'unsafe') return Reflect.get(target, property, receiver);
+      return (query: string, params?: unknown[], options?: { prepare?: boolean }) =>
+        unsafe(query, params, { ...options, prepare: (params?.length ?? 0) <= MAX_PREPARED_PARAMETERS });
+    },
+  });
+}
+
+/** Statements with at most this many parameters are prepared (see preparingClient). */
+const MAX_PREPARED_PARAMETERS = 16;
+
 /** Opens PostgreSQL when a URL is given, else the embedded PGlite in dataDir (taking its exclusive lock). */
 export async function openDatabase(options: OpenOptions): Promise<Database> {
   const logger = new CountingLogger();
@@ -57,7 +78,7 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
       max: options.poolSize ?? 10,
       onnotice: () => {},
     });
-    const db = drizzle(client, { schema, logger }) as unknown as Db;
+    const db = drizzle(preparingClient(client), { schema, logger }) as unknown as Db;
     return {
       db,
       driver: 'postgres',
