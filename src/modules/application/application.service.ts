@@ -20,8 +20,8 @@ import type { Context } from '../../context.js';
 import { groupInOrder, oneInOrder } from '../../context.js';
 import type { Db } from '../../db/client.js';
 import { applicationEvents, applications, companies, supportRecords } from '../../db/schema/index.js';
-import { canActAsOwnerOf, canDecideApplications, tokyoDateOf } from '../../shared/auth/policy.js';
-import { badInput, forbidden, notFound, unauthenticated } from '../../shared/errors.js';
+import { canActAsOwnerOf, canDecideApplications, requireSignedIn, tokyoDateOf } from '../../shared/auth/policy.js';
+import { badInput, forbidden, notFound } from '../../shared/errors.js';
 import { decodeCursor, pageSize, toPage, type Page } from '../../shared/pagination.js';
 import { companyByIdLoader, resolveCompanyRef, supportRecordsLoader } from '../company/company.service.js';
 import type { CompanyRow } from '../company/company.type.js';
@@ -58,8 +58,7 @@ export const MAX_NOTE_LENGTH = 2_000;
 
 /** The authenticated viewer's sub (recorded as the actor), or UNAUTHENTICATED. */
 function actorOf(ctx: Context, operation: string): string {
-  if (ctx.viewer.kind !== 'USER') throw unauthenticated(`${operation} needs a bearer token`);
-  return ctx.viewer.sub;
+  return requireSignedIn(ctx.viewer, operation).sub;
 }
 
 /** FORBIDDEN unless the viewer may act for the company as its owner (its OWNER, or an ADMIN). */

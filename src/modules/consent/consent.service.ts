@@ -14,10 +14,10 @@ import { groupInOrder, oneInOrder } from '../../context.js';
 import { accessRequests, auditLog, consents } from '../../db/schema/index.js';
 import type { GraphQLError } from 'graphql';
 import {
-  accessDeniedError, canGrantConsent, canReadAuditLog, canRequestAccess, canRevokeConsent, tokyoDateOf, type CompanyRef,
+  accessDeniedError, canGrantConsent, canReadAuditLog, canRequestAccess, canRevokeConsent, requireSignedIn, tokyoDateOf, type CompanyRef,
 } from '../../shared/auth/policy.js';
-import { hasRole, isOwner, isSupporter, type UserViewer, type Viewer } from '../../shared/auth/viewer.js';
-import { badInput, conflict, forbidden, notFound, unauthenticated } from '../../shared/errors.js';
+import { hasRole, isOwner, isSupporter, type Viewer } from '../../shared/auth/viewer.js';
+import { badInput, conflict, forbidden, notFound } from '../../shared/errors.js';
 import { decodeCursor, pageSize, toLazyPage, toPage, type Page } from '../../shared/pagination.js';
 import {
   companyByIdLoader, companyByNumberLoader, parseCompanyId, parseCorporateNumber, resolveCompanyRef,
@@ -42,11 +42,6 @@ function ownCompanyId(viewer: Viewer): number | undefined {
   return Number(viewer.companyId);
 }
 
-/** A mutation acts as someone: UNAUTHENTICATED without a token (docs/adr/0005). */
-function signedIn(ctx: Context, operation: string): UserViewer {
-  if (ctx.viewer.kind !== 'USER') throw unauthenticated(`${operation} needs a bearer token`);
-  return ctx.viewer;
-}
 
 /** A refused read: FORBIDDEN, with reason SIGN_IN_REQUIRED for an anonymous viewer, NOT_PERMITTED otherwise (docs/adr/0005). */
 function readRefused(viewer: Viewer, message: string): GraphQLError {
@@ -134,7 +129,7 @@ function accessRequestsByCompanyLoader(ctx: Context) {
 
 /** SUPPORTER: asks a company for some scopes, with a purpose. One PENDING request per organisation and company (CONFLICT). */
 export async function requestAccess(ctx: Context, input: RequestAccessInput): Promise<AccessRequestRow> {
-  const viewer = signedIn(ctx, 'requestAccess');
+  const viewer = requireSignedIn(ctx.viewer, 'requestAccess');
   if (!isSupporter(viewer) || !canRequestAccess(viewer)) {
     throw forbidden('requestAccess needs a SUPPORTER token: a support organisation asks the company for access');
   }
@@ -184,7 +179,7 @@ async function companyForGrant(ctx: Context, input: GrantConsentInput, request: 
  * organisation must be the requester and the scopes some of the requested ones.
  */
 export async function grantConsent(ctx: Context, input: GrantConsentInput): Promise<ConsentRow> {
-  const viewer = signedIn(ctx, 'grantConsent');
+  const viewer = requireSignedIn(ctx.viewer, 'grantConsent');
   if (!hasRole(viewer, 'OWNER', 'ADMIN')) throw forbidden("grantConsent is for the company's OWNER (or an ADMIN)");
   const requestId = input.accessRequestId !== undefined && input.accessRequestId !== null ? parseCompanyId(input.accessRequestId, 'input.accessRequestId') : null;
   const request = requestId !== null ? await accessRequestByIdLoader(ctx).load(requestId) : null;
@@ -228,7 +223,7 @@ export async function grantConsent(ctx: Context, input: GrantConsentInput): Prom
 
 /** OWNER (of the company) or ADMIN: revokes a consent; access ends at once. CONFLICT when already revoked. */
 export async function revokeConsent(ctx: Context, id: string): Promise<ConsentRow> {
-  const viewer = signedIn(ctx, 'revokeConsent');
+  const viewer = requireSignedIn(ctx.viewer, 'revokeConsent');
   const consentId = parseCompanyId(id, 'id');
   if (!hasRole(viewer, 'OWNER', 'ADMIN')) throw forbidden("revokeConsent is for the company's OWNER (or an ADMIN)");
   const consent = await consentByIdLoader(ctx).load(consentId);
@@ -248,7 +243,7 @@ export async function revokeConsent(ctx: Context, id: string): Promise<ConsentRo
 
 /** OWNER (of the company) or ADMIN: declines a PENDING access request (CONFLICT otherwise). */
 export async function declineAccessRequest(ctx: Context, id: string): Promise<AccessRequestRow> {
-  const viewer = signedIn(ctx, 'declineAccessRequest');
+  const viewer = requireSignedIn(ctx.viewer, 'declineAccessRequest');
   const requestId = parseCompanyId(id, 'id');
   if (!hasRole(viewer, 'OWNER', 'ADMIN')) throw forbidden("declineAccessRequest is for the company's OWNER (or an ADMIN)");
   const request = await accessRequestByIdLoader(ctx).load(requestId);

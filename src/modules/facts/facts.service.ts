@@ -4,8 +4,8 @@ import type { Context } from '../../context.js';
 import { oneInOrder } from '../../context.js';
 import type { Db } from '../../db/client.js';
 import { companies, companyRegistryHistory, facts } from '../../db/schema/index.js';
-import { canActAsOwnerOf } from '../../shared/auth/policy.js';
-import { badInput, forbidden, unauthenticated } from '../../shared/errors.js';
+import { canActAsOwnerOf, requireSignedIn } from '../../shared/auth/policy.js';
+import { badInput, forbidden } from '../../shared/errors.js';
 import {
   addressOf, companyByIdLoader, companyByNumberLoader, factsLoader, resolveCompanyRef,
 } from '../company/company.service.js';
@@ -209,8 +209,7 @@ export const MAX_FACTS_PER_UPDATE = 200;
 
 /** The authenticated viewer's sub, or UNAUTHENTICATED. */
 export function requireUserSub(ctx: Context, operation: string): string {
-  if (ctx.viewer.kind !== 'USER') throw unauthenticated(`${operation} needs a bearer token`);
-  return ctx.viewer.sub;
+  return requireSignedIn(ctx.viewer, operation).sub;
 }
 
 /**

@@ -32,8 +32,8 @@
  * reports them with {@link accessDeniedError}).
  */
 import type { GraphQLError } from 'graphql';
-import { forbidden } from '../errors.js';
-import { hasRole, isOwner, isSupporter, isUnboundOwner, type Viewer } from './viewer.js';
+import { forbidden, unauthenticated } from '../errors.js';
+import { hasRole, isOwner, isSupporter, isUnboundOwner, type UserViewer, type Viewer } from './viewer.js';
 
 /** A class of company data with one visibility rule. */
 export type AccessScope = 'PUBLIC' | 'PROFILE' | 'FINANCIALS' | 'APPLICATIONS';
@@ -236,6 +236,12 @@ function whyNoConsent(organizationId: string, company: CompanyRef, scope: Confid
   if (states.has('EXPIRED')) return `${base}; the consent covering it has expired`;
   if (states.has('REVOKED')) return `${base}; the consent covering it was revoked`;
   return `${base}; the consent covering it has no valid expiry date`;
+}
+
+/** A write acts as someone: the signed-in viewer, or UNAUTHENTICATED naming the operation (docs/adr/0005). */
+export function requireSignedIn(viewer: Viewer, operation: string): UserViewer {
+  if (viewer.kind !== 'USER') throw unauthenticated(`${operation} needs a bearer token`);
+  return viewer;
 }
 
 /**
