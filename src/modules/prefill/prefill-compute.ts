@@ -190,12 +190,17 @@ export function prefillForm(
       stale: isStale(item, k, now, context),
     };
   });
-  const filled = out.filter((f) => f.value !== null).length;
-  const required = out.filter((f) => f.required);
+  return prefillOf(out);
+}
+
+/** A filled form with its coverage and the required fields still empty. */
+export function prefillOf(fields: PrefilledValue[]): PrefillComputation {
+  const filled = fields.filter((f) => f.value !== null).length;
+  const required = fields.filter((f) => f.required);
   const missingRequired = required.filter((f) => f.value === null).map((f) => f.key);
   return {
-    fields: out,
-    coverage: out.length === 0 ? 1 : filled / out.length,
+    fields,
+    coverage: fields.length === 0 ? 1 : filled / fields.length,
     requiredCoverage: required.length === 0 ? 1 : (required.length - missingRequired.length) / required.length,
     missingRequired,
   };

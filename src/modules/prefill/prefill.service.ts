@@ -17,7 +17,7 @@ import { affectsCompanyCache, dataItem, validateDataItem } from '../facts/data-i
 import { currentFacts, currentFactsIn, forgetCompany, isFinancialsFact, refreshCompanyCache } from '../facts/facts.service.js';
 import { requireMeasure } from '../measure/measure.service.js';
 import {
-  formFieldsOf, knownValues, prefillForm, type FinancialsRowLike, type KnownValue, type PrefillComputation, type PrefilledValue,
+  formFieldsOf, knownValues, prefillForm, prefillOf, type FinancialsRowLike, type KnownValue, type PrefillComputation, type PrefilledValue,
 } from './prefill-compute.js';
 
 /** A measures row (or the parts prefill reads). */
@@ -80,17 +80,11 @@ export async function prefill(ctx: Context, corporateNumber: string, measureId: 
 
 /** The form as a viewer without FINANCIALS access sees it: statement figures left blank (as if unknown). */
 function withoutFinancialValues(result: PrefillResult): PrefillResult {
-  const fields = result.fields.map((f) => (isFinancialsFact(f.key)
-    ? { ...f, value: null, source: null, sourceRef: null, asOf: null, fiscalYear: null, stale: false }
-    : f));
-  const required = fields.filter((f) => f.required);
-  const missingRequired = required.filter((f) => f.value === null).map((f) => f.key);
   return {
     ...result,
-    fields,
-    coverage: fields.length === 0 ? 1 : fields.filter((f) => f.value !== null).length / fields.length,
-    requiredCoverage: required.length === 0 ? 1 : (required.length - missingRequired.length) / required.length,
-    missingRequired,
+    ...prefillOf(result.fields.map((f) => (isFinancialsFact(f.key)
+      ? { ...f, value: null, source: null, sourceRef: null, asOf: null, fiscalYear: null, stale: false }
+      : f))),
   };
 }
 
