@@ -19,7 +19,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import postgres from 'postgres';
+import { databaseUrl, freshDatabase, withAdmin } from './postgres.js';
 import { migrateDatabase, openDatabase, type Database } from '../src/db/client.js';
 import { ApplicationCubeCache, DEFAULT_REFRESH_INTERVAL_MS, loadCellColumns, readStatsVersion } from '../src/modules/ebpm/application-cube.js';
 import { cubeOptionsOf, publishedApplicationStats } from '../src/modules/ebpm/ebpm.service.js';
@@ -68,18 +68,9 @@ function log(message: string): void {
 
 /** Creates (or reuses) the bench database; returns its URL. */
 async function benchDatabaseUrl(adminUrl: string, args: Args): Promise<{ url: string; fresh: boolean }> {
-  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
-  try {
-    const exists = (await admin`SELECT 1 FROM pg_database WHERE datname = ${BENCH_DATABASE}`).length > 0;
-    const url = new URL(adminUrl);
-    url.pathname = `/${BENCH_DATABASE}`;
-    if (exists && args.reuse) return { url: url.toString(), fresh: false };
-    if (exists) await admin.unsafe(`DROP DATABASE ${BENCH_DATABASE} WITH (FORCE)`);
-    await admin.unsafe(`CREATE DATABASE ${BENCH_DATABASE}`);
-    return { url: url.toString(), fresh: true };
-  } finally {
-    await admin.end();
-  }
+  const exists = await withAdmin(adminUrl, async (sql) => (await sql`SELECT 1 FROM pg_database WHERE datname = ${BENCH_DATABASE}`).length > 0);
+  if (exists && args.reuse) return { url: databaseUrl(adminUrl, BENCH_DATABASE), fresh: false };
+  return { url: await freshDatabase(adminUrl, BENCH_DATABASE), fresh: true };
 }
 
 /** Synthetic applications in SQL: skewed measures, prefectures and industries; counts by status like real programmes. */

@@ -60,7 +60,8 @@ function postgresBin(): string {
   return installed;
 }
 
-async function freePort(): Promise<number> {
+/** A free local TCP port. */
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
@@ -136,38 +137,37 @@ export function databaseUrl(adminUrl: string, name: string): string {
   return url.toString();
 }
 
-/** Drops (if there) and creates database `name`; returns its URL. */
-export async function freshDatabase(adminUrl: string, name: string): Promise<string> {
+/** Runs `work` on a one-connection client of the server of `adminUrl`, closed afterwards. */
+export async function withAdmin<T>(adminUrl: string, work: (sql: postgres.Sql) => Promise<T>): Promise<T> {
   const sql = postgres(adminUrl, { max: 1, onnotice: () => {} });
   try {
-    await sql.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await sql.unsafe(`CREATE DATABASE ${name}`);
+    return await work(sql);
   } finally {
     await sql.end({ timeout: 5 });
   }
+}
+
+/** Drops (if there) and creates database `name`; returns its URL. */
+export async function freshDatabase(adminUrl: string, name: string): Promise<string> {
+  await withAdmin(adminUrl, async (sql) => {
+    await sql.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await sql.unsafe(`CREATE DATABASE ${name}`);
+  });
   return databaseUrl(adminUrl, name);
 }
 
 /** Creates database `name` unless it exists; returns its URL. */
 export async function ensureDatabase(adminUrl: string, name: string): Promise<string> {
-  const sql = postgres(adminUrl, { max: 1, onnotice: () => {} });
-  try {
+  await withAdmin(adminUrl, async (sql) => {
     const exists = (await sql`SELECT 1 FROM pg_database WHERE datname = ${name}`).length > 0;
     if (!exists) await sql.unsafe(`CREATE DATABASE ${name}`);
-  } finally {
-    await sql.end({ timeout: 5 });
-  }
+  });
   return databaseUrl(adminUrl, name);
 }
 
 /** Drops database `name`. */
 export async function dropDatabase(adminUrl: string, name: string): Promise<void> {
-  const sql = postgres(adminUrl, { max: 1, onnotice: () => {} });
-  try {
-    await sql.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  } finally {
-    await sql.end({ timeout: 5 });
-  }
+  await withAdmin(adminUrl, (sql) => sql.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
 }
 
 /** Who runs the benchmark (for the results). */

@@ -19,7 +19,6 @@ import 'reflect-metadata';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
-import postgres from 'postgres';
 import { loadConfig } from '../src/config.js';
 import { createContext } from '../src/context.js';
 import { migrateDatabase, openDatabase, type Database } from '../src/db/client.js';
@@ -39,6 +38,8 @@ import { recommend } from '../src/modules/recommendation/engine.js';
 import { recommendationsFor } from '../src/modules/recommendation/recommendation.service.js';
 import { scaleCatalogue } from '../src/modules/recommendation/scaled-catalogue.js';
 import { projectRoot } from '../src/shared/paths.js';
+import { dropDatabase, freshDatabase } from './postgres.js';
+import { percentile } from './stats.js';
 
 interface Args {
   companies: number;
@@ -58,11 +59,6 @@ function parseArgs(argv: string[]): Args {
   return { companies: value('companies', 100_000), sample: value('sample', 300), measures: value('measures', 1000) };
 }
 
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
-
 function summarise(samples: number[]) {
   const sorted = [...samples].sort((a, b) => a - b);
   const round = (x: number) => Math.round(x * 1000) / 1000;
@@ -76,35 +72,17 @@ function summarise(samples: number[]) {
   };
 }
 
-/** A fresh database on the server of `url` (dropped by the returned function), or null without a URL. */
-async function freshDatabase(url: string | undefined, label: string): Promise<{ url: string; drop: () => Promise<void> } | null> {
-  if (!url) return null;
-  const name = `sdp_bench_${label}_${process.pid}`;
-  const admin = postgres(url, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  await admin.unsafe(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const target = new URL(url);
-  target.pathname = `/${name}`;
-  return {
-    url: target.toString(),
-    drop: async () => {
-      const again = postgres(url, { max: 1, onnotice: () => {} });
-      await again.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await again.end();
-    },
-  };
-}
-
 async function openFresh(url: string | undefined, label: string): Promise<{ database: Database; close: () => Promise<void> }> {
-  const fresh = await freshDatabase(url, label);
-  const database = await openDatabase({ databaseUrl: fresh?.url, dataDir: join(projectRoot(), '.data-bench'), purpose: 'bench recommend', inMemory: !fresh });
+  // a fresh database on the server of `url` (dropped when done), else an in-memory PGlite
+  const name = `sdp_bench_${label}_${process.pid}`;
+  const freshUrl = url ? await freshDatabase(url, name) : undefined;
+  const database = await openDatabase({ databaseUrl: freshUrl, dataDir: join(projectRoot(), '.data-bench'), purpose: 'bench recommend', inMemory: !freshUrl });
   await migrateDatabase(database);
   return {
     database,
     close: async () => {
       await database.close();
-      if (fresh && process.env.BENCH_KEEP !== '1') await fresh.drop();
+      if (url && process.env.BENCH_KEEP !== '1') await dropDatabase(url, name);
     },
   };
 }

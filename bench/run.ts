@@ -22,7 +22,6 @@
 import 'reflect-metadata';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
@@ -31,7 +30,8 @@ import { migrateDatabase, openDatabase, type Database } from '../src/db/client.j
 import { generateDatabase, generatedWorld, GENERATOR_VERSION } from '../src/modules/generator/generator.service.js';
 import { loadOrCreateLocalKey, signLocalToken } from '../src/shared/auth/tokens.js';
 import { projectRoot } from '../src/shared/paths.js';
-import { benchDir, benchPostgres, databaseUrl, ensureDatabase } from './postgres.js';
+import { benchDir, benchPostgres, databaseUrl, ensureDatabase, freePort } from './postgres.js';
+import { percentile } from './stats.js';
 import { committedSchema, listQuery, profileQuery } from './queries.js';
 
 interface Args {
@@ -67,22 +67,6 @@ function log(message: string): void {
 }
 
 const round = (x: number, digits = 2) => Math.round(x * 10 ** digits) / 10 ** digits;
-
-function percentile(sorted: readonly number[], p: number): number {
-  if (!sorted.length) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 async function waitFor(url: string, child: ChildProcess, seconds: number, what: string): Promise<void> {
   const deadline = Date.now() + seconds * 1000;
@@ -529,9 +513,10 @@ function resultTable(r: Record<string, unknown>): string {
     if (list.first100WithTotalCount) rows.push(['companies(first: 100) with totalCount: p50 at c=1', n(list.first100WithTotalCount.p50Ms, ' ms', 2), '', '']);
   }
   // a skipped sub-benchmark shows its own last run: said in the row's label, with the date
+  const runOf = (at: string | undefined) => (at ? ` [own run of ${at.slice(0, 16).replace('T', ' ')} UTC]` : '');
   const ownRun = (part: unknown) => {
-    const at = (part as { skipped?: boolean; recordedAt?: string } | undefined);
-    return at?.skipped && at.recordedAt ? ` [own run of ${at.recordedAt.slice(0, 16).replace('T', ' ')} UTC]` : '';
+    const recorded = part as { skipped?: boolean; recordedAt?: string } | undefined;
+    return recorded?.skipped ? runOf(recorded.recordedAt) : '';
   };
   const imp = (r.import as { results?: { files?: Record<string, { postgres?: { import: { rowsPerSecond: number; peakRssMb: number }; ratioToRawCopy: number }; pglite?: { import: { rowsPerSecond: number } } | null }> }; error?: string } | undefined);
   if (imp?.results?.files) {
@@ -552,7 +537,7 @@ function resultTable(r: Record<string, unknown>): string {
     const batchCompanies = pick(rec.results, 'batch', 'fullRun', 'companies');
     rows.push([`recommendations on demand (1,000 measures): p99 server time${ownRun(rec)}`, n(p99, ' ms', 1), '≤ 10 ms', p99 === null ? '' : verdict(p99 <= 10)]);
     const batchAt = (rec.results as { batch?: { recordedAt?: string } }).batch?.recordedAt;
-    const batchRun = batchAt ? ` [own run of ${batchAt.slice(0, 16).replace('T', ' ')} UTC]` : ownRun(rec);
+    const batchRun = batchAt ? runOf(batchAt) : ownRun(rec);
     if (batch !== null) rows.push([`recommendation batch over ${n(batchCompanies, '', 0)} companies${batchRun}`, n(batch, ' s', 0), '≤ 300 s for 1,000,000', batchCompanies === 1_000_000 ? verdict(batch <= 300) : '']);
   } else if (rec?.error) rows.push(['recommendations', `failed: ${rec.error}`, '', '']);
   const ebpm = (r.ebpm as { results?: { applicationStats?: Record<string, { medianMs?: number }> }; error?: string } | undefined);
