@@ -5,6 +5,7 @@ import { groupInOrder, oneInOrder } from '../../context.js';
 import {
   certifications, companies, companyRegistryHistory, facts, financials, ownerBindings, supportRecords,
 } from '../../db/schema/index.js';
+import { arrayParameter, equalsAnyOf, preparedOnce } from '../../db/prepared.js';
 import { CorporateKind, SmeCategory } from '../../shared/enums.js';
 import { badInput, forbidden, notFound, unauthenticated } from '../../shared/errors.js';
 import { decodeCursor, pageSize, toLazyPage, type Page } from '../../shared/pagination.js';
@@ -31,7 +32,8 @@ export function parseCompanyId(value: string | number, field = 'companyId'): num
 
 export function companyByIdLoader(ctx: Context) {
   return ctx.loader('company.byId', () => new DataLoader<number, CompanyRow | null>(async (ids) => {
-    const rows = await ctx.db.select().from(companies).where(inArray(companies.id, [...ids]));
+    const rows = await preparedOnce(ctx.db, 'companies.byIds', (db) => db.select().from(companies).where(equalsAnyOf(companies.id, 'ids', 'bigint')).prepare('companies_by_ids'))
+      .execute({ ids: arrayParameter(ids) });
     for (const row of rows) if (row.corporateNumber) companyByNumberLoader(ctx).prime(row.corporateNumber, row);
     return oneInOrder(ids, rows, (r) => r.id);
   }));
@@ -39,7 +41,8 @@ export function companyByIdLoader(ctx: Context) {
 
 export function companyByNumberLoader(ctx: Context) {
   return ctx.loader('company.byNumber', () => new DataLoader<string, CompanyRow | null>(async (numbers) => {
-    const rows = await ctx.db.select().from(companies).where(inArray(companies.corporateNumber, [...numbers]));
+    const rows = await preparedOnce(ctx.db, 'companies.byNumbers', (db) => db.select().from(companies).where(equalsAnyOf(companies.corporateNumber, 'numbers', 'text')).prepare('companies_by_numbers'))
+      .execute({ numbers: arrayParameter(numbers) });
     // a company found by number is the same row by id (Company fields and guards load it by id)
     for (const row of rows) companyByIdLoader(ctx).prime(row.id, row);
     return oneInOrder(numbers, rows, (r) => r.corporateNumber!);
@@ -105,36 +108,40 @@ export async function listCompanies(ctx: Context, filter: CompanyFilter | null |
 
 export function factsLoader(ctx: Context) {
   return ctx.loader('company.facts', () => new DataLoader<number, Array<typeof facts.$inferSelect>>(async (ids) => {
-    const rows = await ctx.db.select().from(facts).where(inArray(facts.companyId, [...ids])).orderBy(asc(facts.key), desc(facts.asOf), desc(facts.id));
+    const rows = await preparedOnce(ctx.db, 'facts.byCompanies', (db) => db.select().from(facts).where(equalsAnyOf(facts.companyId, 'ids', 'bigint'))
+      .orderBy(asc(facts.key), desc(facts.asOf), desc(facts.id)).prepare('facts_by_companies')).execute({ ids: arrayParameter(ids) });
     return groupInOrder(ids, rows, (r) => r.companyId);
   }));
 }
 
 export function certificationsLoader(ctx: Context) {
   return ctx.loader('company.certifications', () => new DataLoader<number, Array<typeof certifications.$inferSelect>>(async (ids) => {
-    const rows = await ctx.db.select().from(certifications).where(inArray(certifications.companyId, [...ids])).orderBy(desc(certifications.approvedOn), asc(certifications.id));
+    const rows = await preparedOnce(ctx.db, 'certifications.byCompanies', (db) => db.select().from(certifications).where(equalsAnyOf(certifications.companyId, 'ids', 'bigint'))
+      .orderBy(desc(certifications.approvedOn), asc(certifications.id)).prepare('certifications_by_companies')).execute({ ids: arrayParameter(ids) });
     return groupInOrder(ids, rows, (r) => r.companyId);
   }));
 }
 
 export function supportRecordsLoader(ctx: Context) {
   return ctx.loader('company.support', () => new DataLoader<number, Array<typeof supportRecords.$inferSelect>>(async (ids) => {
-    const rows = await ctx.db.select().from(supportRecords).where(inArray(supportRecords.companyId, [...ids])).orderBy(desc(supportRecords.approvedOn), asc(supportRecords.id));
+    const rows = await preparedOnce(ctx.db, 'supportRecords.byCompanies', (db) => db.select().from(supportRecords).where(equalsAnyOf(supportRecords.companyId, 'ids', 'bigint'))
+      .orderBy(desc(supportRecords.approvedOn), asc(supportRecords.id)).prepare('support_records_by_companies')).execute({ ids: arrayParameter(ids) });
     return groupInOrder(ids, rows, (r) => r.companyId);
   }));
 }
 
 export function financialsLoader(ctx: Context) {
   return ctx.loader('company.financials', () => new DataLoader<number, Array<typeof financials.$inferSelect>>(async (ids) => {
-    const rows = await ctx.db.select().from(financials).where(inArray(financials.companyId, [...ids])).orderBy(desc(financials.fiscalYear));
+    const rows = await preparedOnce(ctx.db, 'financials.byCompanies', (db) => db.select().from(financials).where(equalsAnyOf(financials.companyId, 'ids', 'bigint'))
+      .orderBy(desc(financials.fiscalYear)).prepare('financials_by_companies')).execute({ ids: arrayParameter(ids) });
     return groupInOrder(ids, rows, (r) => r.companyId);
   }));
 }
 
 export function registryHistoryLoader(ctx: Context) {
   return ctx.loader('company.history', () => new DataLoader<number, Array<typeof companyRegistryHistory.$inferSelect>>(async (ids) => {
-    const rows = await ctx.db.select().from(companyRegistryHistory).where(inArray(companyRegistryHistory.companyId, [...ids]))
-      .orderBy(asc(companyRegistryHistory.updateDate), asc(companyRegistryHistory.id));
+    const rows = await preparedOnce(ctx.db, 'registryHistory.byCompanies', (db) => db.select().from(companyRegistryHistory).where(equalsAnyOf(companyRegistryHistory.companyId, 'ids', 'bigint'))
+      .orderBy(asc(companyRegistryHistory.updateDate), asc(companyRegistryHistory.id)).prepare('registry_history_by_companies')).execute({ ids: arrayParameter(ids) });
     return groupInOrder(ids, rows, (r) => r.companyId);
   }));
 }
