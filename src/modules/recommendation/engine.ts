@@ -83,6 +83,29 @@ export function adoptionKey(measureId: string, industryMajor: string, smeCategor
   return `${measureId}|${industryMajor}|${smeCategory}`;
 }
 
+const adoptionIndexes = new WeakMap<AdoptionStats, Map<string, Map<string, AdoptionCount>>>();
+
+/**
+ * The counts of one segment (`<major>|<category>`) by measure id, from an index built once per statistics object:
+ * the per-measure lookup then needs no key string.
+ */
+function adoptionOfSegment(stats: AdoptionStats, segment: string): ReadonlyMap<string, AdoptionCount> | null {
+  let index = adoptionIndexes.get(stats);
+  if (!index) {
+    index = new Map();
+    for (const [key, counts] of stats) {
+      const cut = key.lastIndexOf('|', key.lastIndexOf('|') - 1); // the segment is the last two parts
+      const measureId = key.slice(0, cut);
+      const rest = key.slice(cut + 1);
+      let bySegment = index.get(rest);
+      if (!bySegment) index.set(rest, (bySegment = new Map()));
+      bySegment.set(measureId, counts);
+    }
+    adoptionIndexes.set(stats, index);
+  }
+  return index.get(segment) ?? null;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Output
 // ---------------------------------------------------------------------------------------------
@@ -363,11 +386,13 @@ interface CompanyView {
   /** measure id → latest time of an application in an excluding status */
   readonly appliedAt: ReadonlyMap<string, number>;
   readonly segment: string | null;
+  /** adoption counts of the company's segment, by measure id (null without statistics or segment) */
+  readonly adoption: ReadonlyMap<string, AdoptionCount> | null;
   /** the memo generation of this company */
   readonly generation: number;
 }
 
-function viewOf(prepared: PreparedCatalogue, company: EngineCompany): CompanyView {
+function viewOf(prepared: PreparedCatalogue, company: EngineCompany, adoption: AdoptionStats | undefined): CompanyView {
   const receivedAt = new Map<string, number>();
   for (const receipt of company.received) {
     let time = receipt.on === null ? Infinity : timeOf(receipt.on);
@@ -389,7 +414,12 @@ function viewOf(prepared: PreparedCatalogue, company: EngineCompany): CompanyVie
   const memo = prepared.memo;
   memo.generation = memo.generation >= 0xfffffffe ? 1 : memo.generation + 1;
   if (memo.generation === 1) memo.stamp.fill(0);
-  return { facts, needs, certifications, receivedAt, appliedAt, segment: major && size ? `${major}|${size}` : null, generation: memo.generation };
+  const segment = major && size ? `${major}|${size}` : null;
+  return {
+    facts, needs, certifications, receivedAt, appliedAt, segment,
+    adoption: adoption && segment ? adoptionOfSegment(adoption, segment) : null,
+    generation: memo.generation,
+  };
 }
 
 /** The result of an interned rule for the view's company, evaluated at most once per company. */
@@ -477,13 +507,19 @@ function industryName(codes: readonly string[], companyCode: string): string {
   return jsicEntry(matched)?.name ?? matched;
 }
 
+/** True when `code` starts with one of the prefixes (a loop: no closure on the per-measure path). */
+function startsWithAny(code: string, prefixes: readonly string[]): boolean {
+  for (const prefix of prefixes) if (code.startsWith(prefix)) return true;
+  return false;
+}
+
 /**
  * Evaluates one measure for one company into `result`. With `out` null nothing is allocated (the ranking pass);
  * with an array, every rule application is recorded with its template values (for the measures returned).
  */
 function evaluateInto(
   prepared: PreparedCatalogue, measure: PreparedMeasure, view: CompanyView, window: WindowState, now: number,
-  adoption: AdoptionStats | undefined, result: Evaluation, out: Contribution[] | null,
+  result: Evaluation, out: Contribution[] | null,
 ): void {
   result.excluded = null;
   result.unknown = false;
@@ -520,15 +556,13 @@ function evaluateInto(
   const facts = view.facts;
 
   if (unknown) {
-    addPoints(result, out, rules.unknownCriteria, rules.unknownCriteria?.weight ?? 0, out && (() => {
-      return { items: missingItemsOf(measure.hardCriteria, facts).map((item) => itemLabel(item)).join('・') };
-    }));
-  } else if (measure.hard.length > 0) addPoints(result, out, rules.eligible, rules.eligible?.weight ?? 0, out && (() => ({ count: measure.hard.length })));
+    addPoints(result, out, rules.unknownCriteria, rules.unknownCriteria?.weight ?? 0, out && { items: missingItemsOf(measure.hardCriteria, facts).map((item) => itemLabel(item)).join('・') });
+  } else if (measure.hard.length > 0) addPoints(result, out, rules.eligible, rules.eligible?.weight ?? 0, out && { count: measure.hard.length });
 
   const soft = rules.softCriterion;
   if (soft) {
     for (const entry of measure.soft) {
-      if (ruleValue(prepared, view, entry.rule) === TRUE) addPoints(result, out, soft, round2(soft.weight * (entry.criterion.weight ?? 1)), out && (() => ({ description: entry.criterion.description })));
+      if (ruleValue(prepared, view, entry.rule) === TRUE) addPoints(result, out, soft, round2(soft.weight * (entry.criterion.weight ?? 1)), out && { description: entry.criterion.description });
     }
   }
 
@@ -537,72 +571,75 @@ function evaluateInto(
     for (const need of view.needs) {
       if (measure.usePurposes.has(need)) {
         matched += 1;
-        addPoints(result, out, rules.needMatch, rules.needMatch?.weight ?? 0, out && (() => ({ need })));
+        addPoints(result, out, rules.needMatch, rules.needMatch?.weight ?? 0, out && { need });
       }
     }
-    if (matched === 0) addPoints(result, out, rules.needMismatch, rules.needMismatch?.weight ?? 0, out && (() => ({ needs: view.needs.join('、') })));
+    if (matched === 0) addPoints(result, out, rules.needMismatch, rules.needMismatch?.weight ?? 0, out && { needs: view.needs.join('、') });
   }
 
   const industries = measure.measure.industries;
   if (industries.length > 0) {
     const industryCode = typeof facts.industryCode === 'string' ? facts.industryCode : null;
-    if (industryCode && industries.some((code) => industryCode.startsWith(code))) {
-      addPoints(result, out, rules.industryFit, rules.industryFit?.weight ?? 0, out && (() => ({ industry: industryName(industries, industryCode) })));
+    if (industryCode && startsWithAny(industryCode, industries)) {
+      addPoints(result, out, rules.industryFit, rules.industryFit?.weight ?? 0, out && { industry: industryName(industries, industryCode) });
     }
   }
   if (measure.prefectures.size > 0) {
     const prefecture = typeof facts.prefectureCode === 'string' ? facts.prefectureCode : null;
     if (prefecture && measure.prefectures.has(prefecture)) {
-      addPoints(result, out, rules.regionFit, rules.regionFit?.weight ?? 0, out && (() => ({ prefecture: PREFECTURE_NAMES[prefecture] ?? prefecture })));
+      addPoints(result, out, rules.regionFit, rules.regionFit?.weight ?? 0, out && { prefecture: PREFECTURE_NAMES[prefecture] ?? prefecture });
     }
   }
   const size = facts.smeCategory as SmeCategory | null | undefined;
   const targetSizes = measure.targetSizes;
   if (targetSizes && size && targetSizes.size < 4 && targetSizes.has(size)) {
     const rule = rules.sizeFit;
-    addPoints(result, out, rule, targetSizes.size === 1 ? (rule?.narrowWeight ?? rule?.weight ?? 0) : (rule?.weight ?? 0), out && (() => ({ size: sizeLabel(targetSizes) })));
+    addPoints(result, out, rule, targetSizes.size === 1 ? (rule?.narrowWeight ?? rule?.weight ?? 0) : (rule?.weight ?? 0), out && { size: sizeLabel(targetSizes) });
   }
 
   if (window.status === 'open') {
     const round = window.round;
-    addPoints(result, out, rules.openWindow, rules.openWindow?.weight ?? 0, out && (() => ({ round: round.label, until: formatJapaneseDate(round.until) })));
+    addPoints(result, out, rules.openWindow, rules.openWindow?.weight ?? 0, out && { round: round.label, until: formatJapaneseDate(round.until) });
     const bucket = deadlineBucket(rules.deadline, window.daysLeft);
-    if (bucket !== null) addPoints(result, out, rules.deadline, rules.deadline!.buckets![bucket]!.weight, out && (() => ({ days: window.daysLeft })));
+    if (bucket !== null) addPoints(result, out, rules.deadline, rules.deadline!.buckets![bucket]!.weight, out && { days: window.daysLeft });
   } else if (window.status === 'always') addPoints(result, out, rules.alwaysOpen, rules.alwaysOpen?.weight ?? 0, null);
   else {
     const round = window.round;
-    addPoints(result, out, rules.upcomingRound, rules.upcomingRound?.weight ?? 0, out && (() => ({ round: round.label, from: formatJapaneseDate(round.from) })));
+    addPoints(result, out, rules.upcomingRound, rules.upcomingRound?.weight ?? 0, out && { round: round.label, from: formatJapaneseDate(round.from) });
   }
 
-  if (receivedAt !== undefined) addPoints(result, out, rules.receivedBefore, rules.receivedBefore?.weight ?? 0, out && (() => ({ on: formatJapaneseDate(receivedAt) })));
+  if (receivedAt !== undefined) addPoints(result, out, rules.receivedBefore, rules.receivedBefore?.weight ?? 0, out && { on: formatJapaneseDate(receivedAt) });
 
   if (measure.unlockedBy.length > 0) {
     for (const certification of measure.unlockedBy) {
-      if (view.certifications.has(certification)) addPoints(result, out, rules.certificationUnlock, rules.certificationUnlock?.weight ?? 0, out && (() => ({ certification })));
+      if (view.certifications.has(certification)) addPoints(result, out, rules.certificationUnlock, rules.certificationUnlock?.weight ?? 0, out && { certification });
     }
   }
   const ownName = measure.certificationName;
-  if (ownName && view.certifications.has(ownName)) addPoints(result, out, rules.alreadyCertified, rules.alreadyCertified?.weight ?? 0, out && (() => ({ certification: ownName })));
+  if (ownName && view.certifications.has(ownName)) addPoints(result, out, rules.alreadyCertified, rules.alreadyCertified?.weight ?? 0, out && { certification: ownName });
   else if (measure.unlocksTitles.length > 0 && rules.unlocksMeasures) {
-    const counted = measure.unlocksTitles.slice(0, rules.unlocksMeasures.maxCount ?? measure.unlocksTitles.length);
-    addPoints(result, out, rules.unlocksMeasures, round2(rules.unlocksMeasures.weight * counted.length), out && (() => ({ measures: counted.join('・'), count: counted.length })));
+    const count = Math.min(rules.unlocksMeasures.maxCount ?? Infinity, measure.unlocksTitles.length);
+    addPoints(result, out, rules.unlocksMeasures, round2(rules.unlocksMeasures.weight * count), out && { measures: measure.unlocksTitles.slice(0, count).join('・'), count });
   }
 
-  if (adoption && rules.similarAdoption && view.segment) {
-    const counts = adoption.get(`${id}|${view.segment}`);
+  if (view.adoption && rules.similarAdoption) {
+    const counts = view.adoption.get(id);
     if (counts && counts.decided >= (rules.similarAdoption.minDecided ?? 1)) {
       const rate = Math.round((counts.adopted / counts.decided) * 10) / 10;
-      addPoints(result, out, rules.similarAdoption, round2(rules.similarAdoption.weight * rate), out && (() => ({ rate: `${Math.round((counts.adopted / counts.decided) * 100)}%`, decided: counts.decided, adopted: counts.adopted })));
+      addPoints(result, out, rules.similarAdoption, round2(rules.similarAdoption.weight * rate), out && { rate: `${Math.round((counts.adopted / counts.decided) * 100)}%`, decided: counts.decided, adopted: counts.adopted });
     }
   }
   result.score = round2(result.score);
 }
 
-/** Adds a rule's points to an evaluation and, when recording, the rule application with its template values. */
-function addPoints(result: Evaluation, out: Contribution[] | null, rule: ScoreRule | undefined, points: number, params: (() => Record<string, string | number>) | null): void {
+/**
+ * Adds a rule's points to an evaluation and, when recording, the rule application with its template values. Callers
+ * pass the values as `out && {…}`, so the ranking pass (out null) builds none of them.
+ */
+function addPoints(result: Evaluation, out: Contribution[] | null, rule: ScoreRule | undefined, points: number, params: Record<string, string | number> | null): void {
   if (!rule || points === 0) return;
   result.score += points;
-  if (out) out.push({ rule, points, params: params ? params() : {} });
+  if (out) out.push({ rule, points, params: params ?? {} });
 }
 
 /** A measure that survived the exclusion rules, for ranking. */
@@ -638,10 +675,10 @@ function lineOf(prepared: PreparedCatalogue, contribution: Contribution): string
 }
 
 /** Renders a ranked candidate: its reasons (re-evaluated with recording on), rule ids and missing data. */
-function render(prepared: PreparedCatalogue, candidate: Candidate, view: CompanyView, window: WindowState, now: number, adoption: AdoptionStats | undefined): EngineRecommendation {
+function render(prepared: PreparedCatalogue, candidate: Candidate, view: CompanyView, window: WindowState, now: number): EngineRecommendation {
   const contributions: Contribution[] = [];
   const result: Evaluation = { excluded: null, unknown: false, upcoming: false, score: 0 };
-  evaluateInto(prepared, candidate.measure, view, window, now, adoption, result, contributions);
+  evaluateInto(prepared, candidate.measure, view, window, now, result, contributions);
   const reasons = contributions.map((c) => lineOf(prepared, c));
   const ruleIds = [...new Set(contributions.map((c) => c.rule.id))];
   const missingData = result.unknown ? missingDataKeys(missingItemsOf(candidate.measure.hardCriteria, view.facts)) : [];
@@ -678,14 +715,14 @@ export function recommend(prepared: PreparedCatalogue, company: EngineCompany, o
   if (company.facts.isClosed === true) return [];
   const limit = options.limit ?? Infinity;
   if (limit <= 0) return [];
-  const view = viewOf(prepared, company);
+  const view = viewOf(prepared, company, options.adoption);
   const now = options.now.getTime();
   const windows = windowsAt(prepared, now);
   const minScore = options.minScore ?? -Infinity;
   const scratch: Evaluation = { excluded: null, unknown: false, upcoming: false, score: 0 };
   const kept: Candidate[] = [];
   for (const measure of prepared.measures) {
-    evaluateInto(prepared, measure, view, windows[measure.index]!, now, options.adoption, scratch, null);
+    evaluateInto(prepared, measure, view, windows[measure.index]!, now, scratch, null);
     if (scratch.excluded !== null || scratch.score < minScore) continue;
     const candidate: Candidate = { measure, score: scratch.score, unknown: scratch.unknown };
     if (kept.length >= limit) {
@@ -696,7 +733,7 @@ export function recommend(prepared: PreparedCatalogue, company: EngineCompany, o
     while (at > 0 && compareCandidates(candidate, kept[at - 1]!) < 0) at -= 1;
     kept.splice(at, 0, candidate);
   }
-  return kept.map((candidate) => render(prepared, candidate, view, windows[candidate.measure.index]!, now, options.adoption));
+  return kept.map((candidate) => render(prepared, candidate, view, windows[candidate.measure.index]!, now));
 }
 
 /** Explains one measure for one company: which exclusion rule removed it, or its full recommendation. */
@@ -704,11 +741,11 @@ export function explainMeasure(prepared: PreparedCatalogue, company: EngineCompa
   const measure = prepared.byId.get(measureId);
   if (!measure) throw new Error(`unknown measure ${measureId}`);
   if (company.facts.isClosed === true) return { excluded: true, kind: 'closedCompany', ruleId: prepared.excludeIds.closedCompany };
-  const view = viewOf(prepared, company);
+  const view = viewOf(prepared, company, options.adoption);
   const now = options.now.getTime();
   const window = windowsAt(prepared, now)[measure.index]!;
   const result: Evaluation = { excluded: null, unknown: false, upcoming: false, score: 0 };
-  evaluateInto(prepared, measure, view, window, now, options.adoption, result, null);
+  evaluateInto(prepared, measure, view, window, now, result, null);
   if (result.excluded !== null) return { excluded: true, kind: result.excluded, ruleId: prepared.excludeIds[result.excluded] };
-  return { excluded: false, recommendation: render(prepared, { measure, score: result.score, unknown: result.unknown }, view, window, now, options.adoption) };
+  return { excluded: false, recommendation: render(prepared, { measure, score: result.score, unknown: result.unknown }, view, window, now) };
 }
