@@ -13,6 +13,8 @@ export type Db = PgDatabase<PgQueryResultHKT, Schema>;
 /** Counts SQL statements per async context (one HTTP request, one test), for N+1 guards. */
 export interface StatementCounter {
   count: number;
+  /** performance.now() when the HTTP request reached /graphql (for its Server-Timing header) */
+  startedAt?: number;
 }
 export const statementCounterStorage = new AsyncLocalStorage<StatementCounter>();
 

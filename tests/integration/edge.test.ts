@@ -112,6 +112,16 @@ describe('the hardened HTTP edge', () => {
     });
   });
 
+  describe('timing', () => {
+    it("reports the server's own time for a request in a Server-Timing header (app;dur=<ms>)", async () => {
+      const res = await post({ query: '{ viewer { role } }' });
+      expect(res.status).toBe(200);
+      const match = /^app;dur=(\d+\.\d{2})$/.exec(res.headers.get('server-timing') ?? '');
+      expect(match, `server-timing: ${res.headers.get('server-timing')}`).not.toBeNull();
+      expect(Number(match![1])).toBeGreaterThan(0);
+    });
+  });
+
   describe('unexpected errors', () => {
     it('masks a database failure as INTERNAL_SERVER_ERROR with the request id, no SQL and no stack, and logs it', async () => {
       const logged: string[] = [];
