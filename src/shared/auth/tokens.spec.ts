@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GraphQLError } from 'graphql';
 import { CompactSign, SignJWT, base64url, exportJWK, generateKeyPair, type CryptoKey, type JWK, type JWTPayload } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   LOCAL_AUDIENCE,
   LOCAL_ISSUER,
@@ -223,6 +223,29 @@ describe('local mode', () => {
   it('refuses an expired token', async () => {
     const token = await signLocalToken(key, { role: 'STAFF' }, '-2m');
     await expectRefused(verifier, `Bearer ${token}`, 'TOKEN_EXPIRED', /has expired/);
+  });
+
+  it('reuses a verified token until it expires, then refuses it as expired', async () => {
+    const now = Date.now();
+    const token = await craft(key, { role: 'STAFF', sub: 'cached' }, (jwt) => jwt.setExpirationTime(Math.floor(now / 1000) + 60));
+    const first = await verifier.verify(`Bearer ${token}`);
+    expect(first).toMatchObject({ role: 'STAFF', sub: 'cached' });
+    expect(Object.isFrozen(first)).toBe(true);
+    expect(await verifier.verify(`Bearer ${token}`)).toBe(first);
+    vi.useFakeTimers({ now: now + 60_000 + 31_000, toFake: ['Date'] });
+    try {
+      await expectRefused(verifier, `Bearer ${token}`, 'TOKEN_EXPIRED', /has expired/);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('does not reuse a result for a token that differs in its signature', async () => {
+    const token = await signLocalToken(key, { role: 'STAFF', sub: 'signed' });
+    await verifier.verify(`Bearer ${token}`);
+    const [header, payload, signature] = token.split('.');
+    const tampered = `${header}.${payload}.${signature!.slice(0, -4)}${signature!.slice(-4) === 'AAAA' ? 'BBBB' : 'AAAA'}`;
+    await expectRefused(verifier, `Bearer ${tampered}`, 'BAD_SIGNATURE', /does not verify/);
   });
 
   it('tolerates 30 seconds of clock skew', async () => {
