@@ -1,6 +1,6 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import {
-  GraphQLError, Kind, type DocumentNode, type FragmentDefinitionNode, type OperationDefinitionNode, type SelectionSetNode,
+  GraphQLError, Kind, visit, type DocumentNode, type FragmentDefinitionNode, type OperationDefinitionNode, type SelectionSetNode, type GraphQLSchema,
 } from 'graphql';
 import { getComplexity, simpleEstimator, type ComplexityEstimator } from 'graphql-query-complexity';
 import type { Config } from '../config.js';
@@ -85,6 +85,36 @@ const pageEstimator: ComplexityEstimator = ({ args, childComplexity }) => {
   return first !== undefined ? 1 + Math.max(first, 1) * childComplexity : undefined;
 };
 
+/** What the limits found for one parsed document (Apollo reuses the parsed document of a query it has seen). */
+interface DocumentCosts {
+  /** variables the cost depends on: those given to a `first` argument or to a directive's `if` */
+  readonly costVariables: readonly string[];
+  /** per operation name */
+  readonly measures: Map<string, OperationMeasure>;
+  /** per operation name and values of the cost variables */
+  readonly complexities: Map<string, number>;
+}
+
+/** Largest number of remembered complexities per document (one per distinct `first`, usually a handful). */
+const COMPLEXITIES_PER_DOCUMENT = 64;
+
+const costsByDocument = new WeakMap<DocumentNode, DocumentCosts>();
+
+function documentCosts(document: DocumentNode): DocumentCosts {
+  let costs = costsByDocument.get(document);
+  if (!costs) {
+    const names = new Set<string>();
+    visit(document, {
+      Argument(node) {
+        if ((node.name.value === 'first' || node.name.value === 'if') && node.value.kind === Kind.VARIABLE) names.add(node.value.name.value);
+      },
+    });
+    costs = { costVariables: [...names].sort(), measures: new Map(), complexities: new Map() };
+    costsByDocument.set(document, costs);
+  }
+  return costs;
+}
+
 /**
  * Rejects operations that are too deep, use too many aliases or cost too much (QUERY_TOO_COMPLEX,
  * HTTP 400) before they execute. The cost (graphql-query-complexity: 1 per field, lists times their
@@ -97,29 +127,45 @@ export function limitsPlugin(config: Pick<Config, 'maxQueryDepth' | 'maxQueryCom
       return {
         async didResolveOperation({ document, operation, request, schema }) {
           if (!operation) return;
-          const { depth, aliases, fields } = measureOperation(document, operation);
+          // the same document costs the same for the same page sizes and @include/@skip conditions: computed once
+          const costs = documentCosts(document);
+          const operationKey = request.operationName ?? '';
+          let measure = costs.measures.get(operationKey);
+          if (!measure) costs.measures.set(operationKey, (measure = measureOperation(document, operation)));
+          const { depth, aliases, fields } = measure;
           if (depth > config.maxQueryDepth) throw tooComplex(`query depth ${depth} exceeds the limit of ${config.maxQueryDepth}`);
           if (aliases > config.maxAliases) throw tooComplex(`query uses ${aliases} aliases; the limit is ${config.maxAliases}`);
           if (fields > config.maxQueryComplexity) {
             throw tooComplex(`query selects ${fields} fields once its fragments are expanded; the cost limit is ${config.maxQueryComplexity}`);
           }
-          let complexity: number;
-          try {
-            complexity = getComplexity({
-              schema,
-              query: document,
-              operationName: request.operationName ?? undefined,
-              variables: request.variables ?? {},
-              estimators: [pageEstimator, simpleEstimator({ defaultComplexity: 1 })],
-            });
-          } catch (error) {
-            // the variables do not fit their types: the same 400 BAD_USER_INPUT execution would give
-            if (error instanceof GraphQLError) throw new GraphQLError(error.message, { extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } });
-            throw error;
+          const variables = request.variables ?? {};
+          const complexityKey = `${operationKey}\u0000${JSON.stringify(costs.costVariables.map((name) => (name in variables ? variables[name] : '\u0000absent')))}`;
+          let complexity = costs.complexities.get(complexityKey);
+          if (complexity === undefined) {
+            complexity = computeComplexity(schema, document, request.operationName, variables);
+            if (costs.complexities.size >= COMPLEXITIES_PER_DOCUMENT) costs.complexities.clear();
+            costs.complexities.set(complexityKey, complexity);
           }
           if (complexity > config.maxQueryComplexity) throw tooComplex(`query cost ${complexity} exceeds the limit of ${config.maxQueryComplexity}`);
         },
       };
     },
   };
+}
+
+/** graphql-query-complexity's cost of the operation (1 per field, lists times their `first`). */
+function computeComplexity(schema: GraphQLSchema, document: DocumentNode, operationName: string | null | undefined, variables: Record<string, unknown>): number {
+  try {
+    return getComplexity({
+      schema,
+      query: document,
+      operationName: operationName ?? undefined,
+      variables,
+      estimators: [pageEstimator, simpleEstimator({ defaultComplexity: 1 })],
+    });
+  } catch (error) {
+    // the variables do not fit their types: the same 400 BAD_USER_INPUT execution would give
+    if (error instanceof GraphQLError) throw new GraphQLError(error.message, { extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } });
+    throw error;
+  }
 }

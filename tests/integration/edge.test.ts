@@ -201,6 +201,20 @@ describe('the hardened HTTP edge', () => {
       expect(res.json!.errors![0].message).toMatch(/cost \d+ exceeds the limit of 5000/);
     });
 
+    it("costs the same document by its variables' page sizes and @include conditions, each time", async () => {
+      const query = `query($first: Int, $n: Int, $deep: Boolean!) { companies(first: $first) { edges { node { id auditLog(first: $n) @include(if: $deep) { edges { node { id } } } } } } }`;
+      const cheap = { first: 100, n: 100, deep: false };
+      for (const variables of [cheap, { ...cheap, deep: true }, cheap, { ...cheap, first: 1, deep: true }, { ...cheap, deep: true }]) {
+        const res = await post({ query, variables });
+        const costly = variables.deep && variables.first === 100;
+        if (costly) expect([res.status, code(res)], JSON.stringify(variables)).toEqual([400, 'QUERY_TOO_COMPLEX']);
+        else expect([res.status, code(res)], JSON.stringify(variables)).not.toEqual([400, 'QUERY_TOO_COMPLEX']);
+      }
+      // a variable of the wrong type is still refused after the document's cost was remembered
+      const wrong = await post({ query, variables: { ...cheap, first: 'many' } });
+      expect([wrong.status, code(wrong)]).toEqual([400, 'BAD_USER_INPUT']);
+    });
+
     it('refuses a fragment bomb quickly, before it is expanded', async () => {
       const levels = 30;
       const fragments = Array.from({ length: levels }, (_, i) => `fragment F${i} on Query { ...F${i + 1} ...F${i + 1} }`).join('\n');
