@@ -30,8 +30,12 @@ export interface Database {
   driver: 'pglite' | 'postgres';
   /** the PostgreSQL URL (postgres driver only) */
   url?: string;
-  /** runs raw SQL and returns its rows, whichever the driver */
-  query<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]>;
+  /**
+   * Runs raw SQL and returns its rows, whichever the driver. `prepared: true` (for a constant text on a hot path)
+   * has PostgreSQL prepare it once per connection: an unprepared statement with parameters costs postgres.js two
+   * round trips (see preparingClient).
+   */
+  query<T = Record<string, unknown>>(text: string, params?: unknown[], options?: { prepared?: boolean }): Promise<T[]>;
   /** runs raw SQL statements in one transaction (bulk paths that bypass the query builder) */
   transaction(work: (query: RawQuery) => Promise<void>): Promise<void>;
   close(): Promise<void>;
@@ -85,9 +89,9 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
       db,
       driver: 'postgres',
       url: options.databaseUrl,
-      async query<T>(text: string, params: unknown[] = []) {
+      async query<T>(text: string, params: unknown[] = [], options: { prepared?: boolean } = {}) {
         countStatement();
-        return (await client.unsafe(text, params as never[])) as unknown as T[];
+        return (await client.unsafe(text, params as never[], { prepare: options.prepared === true })) as unknown as T[];
       },
       async transaction(work) {
         await client.begin(async (tx) => {

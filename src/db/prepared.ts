@@ -37,9 +37,9 @@ export function equalsAnyOf(column: AnyColumn, placeholder: string, elementType:
 }
 
 /**
- * A PostgreSQL array literal of the values (`{1,2}`, `{"a","b"}`), the same text for both drivers; elements are
- * quoted and escaped, so any string is safe.
+ * A PostgreSQL array literal of the values (`{1,2}`, `{"a","b"}`, `{1,NULL}`), the same text for both drivers;
+ * strings are quoted and escaped, so any string is safe (the string "NULL" too).
  */
-export function arrayParameter(values: readonly (number | string)[]): string {
-  return `{${values.map((value) => (typeof value === 'number' ? String(value) : `"${value.replace(/["\\]/g, '\\$&')}"`)).join(',')}}`;
+export function arrayParameter(values: readonly (number | string | null)[]): string {
+  return `{${values.map((value) => (value === null ? 'NULL' : typeof value === 'number' ? String(value) : `"${value.replace(/["\\]/g, '\\$&')}"`)).join(',')}}`;
 }

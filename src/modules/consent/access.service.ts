@@ -1,8 +1,9 @@
 import DataLoader from 'dataloader';
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { Context } from '../../context.js';
 import { groupInOrder } from '../../context.js';
-import { auditLog, consents } from '../../db/schema/index.js';
+import { arrayParameter, equalsAnyOf, preparedOnce } from '../../db/prepared.js';
+import { consents } from '../../db/schema/index.js';
 import { accessDeniedError, decideAccess, type AccessDecision, type AccessScope } from '../../shared/auth/policy.js';
 import type { CompanyRow } from '../company/company.type.js';
 
@@ -13,8 +14,9 @@ function consentsOfViewerOrg(ctx: Context) {
   return ctx.loader('consent.ofViewerOrg', () => new DataLoader<number, ConsentRow[]>(async (companyIds) => {
     const viewer = ctx.viewer;
     if (viewer.kind !== 'USER' || viewer.role !== 'SUPPORTER') return companyIds.map(() => []);
-    const rows = await ctx.db.select().from(consents)
-      .where(and(inArray(consents.companyId, [...companyIds]), eq(consents.organizationId, viewer.organizationId)));
+    const rows = await preparedOnce(ctx.db, 'consents.ofOrganization', (db) => db.select().from(consents)
+      .where(and(equalsAnyOf(consents.companyId, 'ids', 'bigint'), eq(consents.organizationId, sql.placeholder('organizationId'))))
+      .prepare('consents_of_organization')).execute({ ids: arrayParameter(companyIds), organizationId: viewer.organizationId });
     return groupInOrder(companyIds, rows, (r) => r.companyId);
   }));
 }
@@ -100,16 +102,17 @@ export async function flushAudit(ctx: Context): Promise<void> {
   const pending = pendingAudit(ctx);
   const viewer = ctx.viewer;
   if (pending.size === 0 || viewer.kind !== 'USER') return;
-  const rows = [...pending.values()].map((p) => ({
-    actorSub: viewer.sub,
-    actorRole: viewer.role,
-    organizationId: viewer.role === 'SUPPORTER' ? viewer.organizationId : null,
-    companyId: p.companyId,
-    scope: p.scope,
-    operation: p.operation,
-    consentId: p.consentId,
-    at: ctx.now,
-  }));
+  const entries = [...pending.values()];
   pending.clear();
-  await ctx.db.insert(auditLog).values(rows);
+  // one prepared statement for any number of entries (the request's reads share actor and time)
+  await ctx.database.query(AUDIT_INSERT_SQL, [
+    ctx.now.toISOString(), viewer.sub, viewer.role, viewer.role === 'SUPPORTER' ? viewer.organizationId : null,
+    arrayParameter(entries.map((p) => p.companyId)), arrayParameter(entries.map((p) => p.scope)),
+    arrayParameter(entries.map((p) => p.operation)), arrayParameter(entries.map((p) => p.consentId)),
+  ], { prepared: true });
 }
+
+const AUDIT_INSERT_SQL = `INSERT INTO audit_log (at, actor_sub, actor_role, organization_id, company_id, scope, operation, consent_id)
+  SELECT $1::timestamptz, $2::text, $3::text, $4::text, e.company_id, e.scope, e.operation, e.consent_id
+    FROM unnest($5::bigint[], $6::text[], $7::text[], $8::bigint[]) WITH ORDINALITY AS e(company_id, scope, operation, consent_id, n)
+   ORDER BY e.n`;

@@ -35,6 +35,7 @@ export function applicationHistoryLoader(ctx: Context) {
     const rows = await ctx.database.query<{ company_id: number; measure_id: string; status: string; decided_at: Date | string | null; submitted_at: Date | string | null; updated_at: Date | string }>(
       `SELECT company_id::float8 AS company_id, measure_id, status, decided_at, submitted_at, updated_at FROM applications WHERE company_id = ANY($1::bigint[])`,
       [`{${companyIds.join(',')}}`],
+      { prepared: true },
     );
     const date = (value: Date | string | null): Date | null => (value === null ? null : value instanceof Date ? value : new Date(value));
     return groupInOrder(companyIds, rows.map((row) => ({
