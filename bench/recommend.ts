@@ -4,7 +4,9 @@
  * 1. On demand: server-side time of `recommendationsFor` (the Query.recommendations service: company lookup,
  *    access check, facts and history reads, in-memory evaluation) for a few hundred companies against a catalogue
  *    scaled to 1,000 measures (deterministic variants of the real ones), p50/p90/p99, as staff (whose read writes an audit entry) and as the company's owner; plus the engine alone.
- *    Runs on a fresh database on DATABASE_URL's server when set, else on an in-memory PGlite.
+ *    Runs on a fresh database on DATABASE_URL's server when set, else on an in-memory PGlite. On PostgreSQL, also
+ *    the whole GraphQL request through the production server in its own process: the server's time per request
+ *    from its Server-Timing header (token check, parse, execution, audit write) and the client's round trip.
  * 2. Batch (DATABASE_URL only): `sdp recommend --all` over N generated companies (default 100,000) against the real
  *    catalogue on PostgreSQL: a full run, a rerun with nothing changed, a rerun after 1 % of the companies changed,
  *    and, for comparison, the same eligibility evaluated in SQL (criteria compiled with compileEligibilityToSql over
@@ -16,8 +18,8 @@
  * is (e.g. after `sdp generate --companies 1000000`) instead of a fresh generated one.
  */
 import 'reflect-metadata';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, totalmem } from 'node:os';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../src/config.js';
 import { createContext } from '../src/context.js';
@@ -37,8 +39,10 @@ import { companyHistoryFor } from '../src/modules/recommendation/company-history
 import { recommend } from '../src/modules/recommendation/engine.js';
 import { recommendationsFor } from '../src/modules/recommendation/recommendation.service.js';
 import { scaleCatalogue } from '../src/modules/recommendation/scaled-catalogue.js';
+import { loadOrCreateLocalKey, signLocalToken } from '../src/shared/auth/tokens.js';
 import { projectRoot } from '../src/shared/paths.js';
-import { dropDatabase, freshDatabase } from './postgres.js';
+import { startBenchServer, stopChild } from './child.js';
+import { dropDatabase, freePort, freshDatabase } from './postgres.js';
 import { percentile } from './stats.js';
 
 interface Args {
@@ -91,6 +95,62 @@ async function openFresh(url: string | undefined, label: string): Promise<{ data
 // 1. On demand
 // ---------------------------------------------------------------------------------------------
 
+/** Passes over the sampled companies per caller: 5 × 300 calls, so p99 rests on 15 calls, not 6. */
+const SERVICE_PASSES = 5;
+
+const RECOMMENDATIONS_QUERY = `query($n: String!) { recommendations(corporateNumber: $n, first: 10) {
+  measure { id title } score verdict upcoming reasons ruleIds missingData } }`;
+
+/**
+ * The same recommendations through the production server (its own process, over HTTP): the server-side time of
+ * each request from its Server-Timing header, and the client's round trip, per caller.
+ */
+async function benchOverHttp(databaseUrl: string, corporateNumbers: readonly string[]) {
+  const dataDir = mkdtempSync(join(tmpdir(), 'sdp-bench-recommend-'));
+  const key = await loadOrCreateLocalKey(dataDir);
+  const { child, endpoint } = await startBenchServer(databaseUrl, await freePort(), dataDir);
+  try {
+    const staff = await signLocalToken(key, { role: 'STAFF', sub: 'bench-staff' }, '6h');
+    const owners = await Promise.all(corporateNumbers.map((n) => signLocalToken(key, { role: 'OWNER', corporateNumber: n, sub: `bench-owner-${n}` }, '6h')));
+    const send = async (corporateNumber: string, token: string) => {
+      const started = performance.now();
+      const res = await fetch(endpoint, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({ query: RECOMMENDATIONS_QUERY, variables: { n: corporateNumber } }),
+      });
+      const body = (await res.json()) as { errors?: unknown; data?: { recommendations: unknown[] } };
+      const roundTripMs = performance.now() - started;
+      if (body.errors || !body.data) throw new Error(`recommendations over HTTP failed for ${corporateNumber}: ${JSON.stringify(body.errors).slice(0, 300)}`);
+      const timing = /app;dur=([\d.]+)/.exec(res.headers.get('server-timing') ?? '');
+      if (!timing) throw new Error('the server sent no Server-Timing header');
+      return { serverMs: Number(timing[1]), roundTripMs };
+    };
+    const measure = async (tokenOf: (index: number) => string) => {
+      for (let k = 0; k < 50; k++) await send(corporateNumbers[k % corporateNumbers.length]!, tokenOf(k % corporateNumbers.length)); // warm-up
+      const server: number[] = [];
+      const roundTrip: number[] = [];
+      for (let pass = 0; pass < SERVICE_PASSES; pass++) {
+        for (let k = 0; k < corporateNumbers.length; k++) {
+          const { serverMs, roundTripMs } = await send(corporateNumbers[k]!, tokenOf(k));
+          server.push(serverMs);
+          roundTrip.push(roundTripMs);
+        }
+      }
+      return { serverTiming: summarise(server), clientRoundTrip: summarise(roundTrip) };
+    };
+    return {
+      query: RECOMMENDATIONS_QUERY.replace(/\s+/g, ' '),
+      server: 'dist/src/server-main.js in its own process, NODE_ENV=production, one request at a time',
+      staff: await measure(() => staff),
+      owner: await measure((k) => owners[k]!),
+    };
+  } finally {
+    await stopChild(child);
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
 async function benchOnDemand(args: Args) {
   const config = loadConfig();
   const { database, close } = await openFresh(config.databaseUrl, 'ondemand');
@@ -117,7 +177,7 @@ async function benchOnDemand(args: Args) {
     const samples: number[] = [];
     const cpuSamples: number[] = [];
     let returned = 0;
-    for (let pass = 0; pass < 2; pass++) {
+    for (let pass = 0; pass < SERVICE_PASSES; pass++) {
       for (const company of companies) {
         const { ms, cpuMs, count } = await call(company.corporateNumber!);
         samples.push(ms);
@@ -128,7 +188,7 @@ async function benchOnDemand(args: Args) {
     // the same call by the company's owner (the main caller: an SME owner asking for support that fits), which
     // reads the same inputs but writes no audit entry (a staff read of confidential data writes one per call)
     const ownerSamples: number[] = [];
-    for (let pass = 0; pass < 2; pass++) {
+    for (let pass = 0; pass < SERVICE_PASSES; pass++) {
       for (const company of companies) {
         const owner = { kind: 'USER' as const, role: 'OWNER' as const, sub: `owner-${company.corporateNumber}`, corporateNumber: company.corporateNumber! };
         const ctx = createContext(config, database, owner, new Date());
@@ -160,6 +220,10 @@ async function benchOnDemand(args: Args) {
         engineCpuSamples.push((used.user + used.system) / 1000);
       }
     }
+    // through the production server, when the database is a PostgreSQL one it can open too
+    const overHttp = database.driver === 'postgres' && database.url
+      ? await benchOverHttp(database.url, companies.map((company) => company.corporateNumber!))
+      : null;
     return {
       driver: database.driver,
       measures: loaded.prepared.measures.length,
@@ -171,6 +235,7 @@ async function benchOnDemand(args: Args) {
       serviceCallCpu: summarise(cpuSamples),
       engineOnly: summarise(engineSamples),
       engineOnlyCpu: summarise(engineCpuSamples),
+      overHttp,
       loadAverageDuringRun: loadavg().map((x) => Math.round(x * 10) / 10),
       note: 'wall time per call (…Ms) and this process\'s CPU time per call (…Cpu, user+system, ~1 ms timer granularity on some kernels); the machine is shared, see loadAverageDuringRun',
     };
@@ -436,6 +501,10 @@ async function main() {
   process.stderr.write(`on-demand: ${args.sample} companies × ${args.measures} measures\n`);
   const onDemand = await benchOnDemand(args);
   process.stderr.write(`on-demand p50 ${onDemand.serviceCall.p50Ms} ms, p99 ${onDemand.serviceCall.p99Ms} ms (engine alone p99 ${onDemand.engineOnly.p99Ms} ms; by the owner p50 ${onDemand.serviceCallByOwner.p50Ms} ms, p99 ${onDemand.serviceCallByOwner.p99Ms} ms)\n`);
+  if (onDemand.overHttp) {
+    const { staff, owner } = onDemand.overHttp;
+    process.stderr.write(`over HTTP, server-side (Server-Timing): staff p50 ${staff.serverTiming.p50Ms} ms, p99 ${staff.serverTiming.p99Ms} ms; owner p50 ${owner.serverTiming.p50Ms} ms, p99 ${owner.serverTiming.p99Ms} ms (client round trip p99 ${staff.clientRoundTrip.p99Ms} / ${owner.clientRoundTrip.p99Ms} ms)\n`);
+  }
   // --on-demand-only: keeps the batch figures of the last full run (they take minutes at 1,000,000 companies)
   const previousFile = join(projectRoot(), 'bench', 'results', 'recommend.json');
   const onDemandOnly = process.argv.includes('--on-demand-only') && existsSync(previousFile);

@@ -30,6 +30,7 @@ import { migrateDatabase, openDatabase, type Database } from '../src/db/client.j
 import { generateDatabase, generatedWorld, GENERATOR_VERSION } from '../src/modules/generator/generator.service.js';
 import { loadOrCreateLocalKey, signLocalToken } from '../src/shared/auth/tokens.js';
 import { projectRoot } from '../src/shared/paths.js';
+import { startBenchServer, stopChild, waitFor } from './child.js';
 import { benchDir, benchPostgres, databaseUrl, ensureDatabase, freePort } from './postgres.js';
 import { percentile } from './stats.js';
 import { committedSchema, listQuery, profileQuery } from './queries.js';
@@ -67,30 +68,6 @@ function log(message: string): void {
 }
 
 const round = (x: number, digits = 2) => Math.round(x * 10 ** digits) / 10 ** digits;
-
-async function waitFor(url: string, child: ChildProcess, seconds: number, what: string): Promise<void> {
-  const deadline = Date.now() + seconds * 1000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`${what} exited with code ${child.exitCode}`);
-    try {
-      const res = await fetch(url);
-      if (res.status < 500) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error(`${what} did not answer ${url} within ${seconds} s`);
-}
-
-function stopChild(child: ChildProcess | null): Promise<void> {
-  if (!child || child.exitCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    child.once('exit', () => resolve());
-    child.kill('SIGTERM');
-    setTimeout(() => child.exitCode === null && child.kill('SIGKILL'), 10_000).unref();
-  });
-}
 
 // --------------------------------------------------------------------------------------------- the generated world
 
@@ -354,12 +331,9 @@ async function main() {
     const key = await loadOrCreateLocalKey(dataDir);
     const port = await freePort();
     log(`starting the server on port ${port}`);
-    server = spawn(process.execPath, [join(projectRoot(), 'dist', 'src', 'server-main.js')], {
-      env: { ...process.env, DATABASE_URL: benchUrl, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, SEED_DEMO: '0', RATE_LIMIT_PER_MINUTE: '0', NODE_ENV: 'production' },
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
-    const endpoint = `http://127.0.0.1:${port}/graphql`;
-    await waitFor(`http://127.0.0.1:${port}/readyz`, server, 300, 'the server');
+    const started = await startBenchServer(benchUrl, port, dataDir);
+    server = started.child;
+    const endpoint = started.endpoint;
     const schema = committedSchema();
     const full = profileQuery(schema, { recommendations: true });
     const core = profileQuery(schema, { recommendations: false });
