@@ -28,9 +28,39 @@ interface PendingAudit {
   consentId: number | null;
 }
 
-/** Audit entries of this request, written once when the response is sent (see flushAudit). */
-function pendingAudit(ctx: Context): Map<string, PendingAudit> {
-  return ctx.memo('audit.pending', () => new Map<string, PendingAudit>());
+/**
+ * The request's audit: entries not yet written, the keys already recorded (an entry is written once per request),
+ * the writes started, and whether the early write was scheduled.
+ */
+interface RequestAudit {
+  readonly pending: Map<string, PendingAudit>;
+  readonly recorded: Set<string>;
+  readonly writes: Array<Promise<void>>;
+  earlyWriteScheduled: boolean;
+}
+
+function requestAudit(ctx: Context): RequestAudit {
+  return ctx.memo('audit', (): RequestAudit => ({ pending: new Map(), recorded: new Set(), writes: [], earlyWriteScheduled: false }));
+}
+
+/**
+ * Records an allowed read. The first entries of a request are written as soon as the current phase of execution
+ * has decided its reads (setImmediate), so the write overlaps the reads it records instead of adding a round trip
+ * before the response; later entries wait for {@link flushAudit}. At most two writes per request.
+ */
+function recordRead(ctx: Context, entry: PendingAudit): void {
+  const audit = requestAudit(ctx);
+  const key = `${entry.companyId}|${entry.scope}|${entry.operation}`;
+  if (audit.recorded.has(key)) return;
+  audit.recorded.add(key);
+  audit.pending.set(key, entry);
+  if (audit.earlyWriteScheduled) return;
+  audit.earlyWriteScheduled = true;
+  setImmediate(() => {
+    const write = writePending(ctx, audit);
+    write.catch(() => {}); // awaited, and so reported, by flushAudit
+    audit.writes.push(write);
+  });
 }
 
 /**
@@ -56,12 +86,7 @@ export async function decideRead(ctx: Context, company: Pick<CompanyRow, 'id' | 
     ctx.now,
   );
   if (decision.allowed && decision.audit) {
-    pendingAudit(ctx).set(`${company.id}|${scope}|${operation}`, {
-      companyId: company.id,
-      scope,
-      operation,
-      consentId: decision.consentId !== undefined ? Number(decision.consentId) : null,
-    });
+    recordRead(ctx, { companyId: company.id, scope, operation, consentId: decision.consentId !== undefined ? Number(decision.consentId) : null });
   }
   return decision;
 }
@@ -94,16 +119,21 @@ export async function guardList<T>(ctx: Context, company: Pick<CompanyRow, 'id' 
 }
 
 /**
- * Writes the request's audit entries in one statement (append-only table). Called by the server
- * before the response is sent: when the write fails the request fails (HTTP 500, masked), so no
- * confidential read goes unrecorded.
+ * Writes the request's remaining audit entries and waits for its early write (append-only table). Called by the
+ * server before the response is sent: when a write fails the request fails (HTTP 500, masked), so no confidential
+ * read goes unrecorded.
  */
 export async function flushAudit(ctx: Context): Promise<void> {
-  const pending = pendingAudit(ctx);
+  const audit = requestAudit(ctx);
+  await Promise.all([...audit.writes, writePending(ctx, audit)]);
+}
+
+/** Writes the entries recorded since the last write, in one statement. */
+async function writePending(ctx: Context, audit: RequestAudit): Promise<void> {
   const viewer = ctx.viewer;
-  if (pending.size === 0 || viewer.kind !== 'USER') return;
-  const entries = [...pending.values()];
-  pending.clear();
+  if (audit.pending.size === 0 || viewer.kind !== 'USER') return;
+  const entries = [...audit.pending.values()];
+  audit.pending.clear();
   // one prepared statement for any number of entries (the request's reads share actor and time)
   await ctx.database.query(AUDIT_INSERT_SQL, [
     ctx.now.toISOString(), viewer.sub, viewer.role, viewer.role === 'SUPPORTER' ? viewer.organizationId : null,
