@@ -14,11 +14,12 @@
  */
 import { createHash } from 'node:crypto';
 import DataLoader from 'dataloader';
-import { and, asc, desc, eq, inArray, lt, lte, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, sql } from 'drizzle-orm';
 import { GraphQLError } from 'graphql';
 import type { Context } from '../../context.js';
 import { groupInOrder, oneInOrder } from '../../context.js';
 import type { Db } from '../../db/client.js';
+import { arrayParameter, equalsAnyOf, preparedOnce } from '../../db/prepared.js';
 import { applicationEvents, applications, companies, supportRecords } from '../../db/schema/index.js';
 import { canActAsOwnerOf, canDecideApplications, requireSignedIn, tokyoDateOf } from '../../shared/auth/policy.js';
 import { badInput, forbidden, notFound } from '../../shared/errors.js';
@@ -135,7 +136,8 @@ function flagsOf(row: Pick<ApplicationRow, 'flags'>): CheckFlag[] {
 /** Applications by id (one query per batch). */
 export function applicationByIdLoader(ctx: Context) {
   return ctx.loader('application.byId', () => new DataLoader<number, ApplicationRow | null>(async (ids) => {
-    const rows = await ctx.db.select().from(applications).where(inArray(applications.id, [...ids]));
+    const rows = await preparedOnce(ctx.db, 'applications.byIds', (db) => db.select().from(applications).where(equalsAnyOf(applications.id, 'ids', 'bigint'))
+      .prepare('applications_by_ids')).execute({ ids: arrayParameter(ids) });
     return oneInOrder(ids, rows, (row) => row.id);
   }));
 }
@@ -143,8 +145,9 @@ export function applicationByIdLoader(ctx: Context) {
 /** Lifecycle events by application id, oldest first (one query per batch). */
 export function applicationEventsLoader(ctx: Context) {
   return ctx.loader('application.events', () => new DataLoader<number, ApplicationEventRow[]>(async (ids) => {
-    const rows = await ctx.db.select().from(applicationEvents).where(inArray(applicationEvents.applicationId, [...ids]))
-      .orderBy(asc(applicationEvents.applicationId), asc(applicationEvents.id));
+    const rows = await preparedOnce(ctx.db, 'applicationEvents.byApplications', (db) => db.select().from(applicationEvents)
+      .where(equalsAnyOf(applicationEvents.applicationId, 'ids', 'bigint')).orderBy(asc(applicationEvents.applicationId), asc(applicationEvents.id))
+      .prepare('application_events_by_applications')).execute({ ids: arrayParameter(ids) });
     return groupInOrder(ids, rows, (row) => row.applicationId);
   }));
 }
@@ -152,9 +155,26 @@ export function applicationEventsLoader(ctx: Context) {
 /** Every application of each company (the live checks of drafts read them; one query per batch). */
 function applicationsOfCompanyLoader(ctx: Context) {
   return ctx.loader('application.ofCompany', () => new DataLoader<number, ApplicationRow[]>(async (companyIds) => {
-    const rows = await ctx.db.select().from(applications).where(inArray(applications.companyId, [...companyIds])).orderBy(desc(applications.id));
+    const rows = await preparedOnce(ctx.db, 'applications.byCompanies', (db) => db.select().from(applications).where(equalsAnyOf(applications.companyId, 'ids', 'bigint'))
+      .orderBy(desc(applications.id)).prepare('applications_by_companies')).execute({ ids: arrayParameter(companyIds) });
     return groupInOrder(companyIds, rows, (row) => row.companyId);
   }));
+}
+
+/**
+ * The statement of {@link applicationPageLoader}: the first `$rows` applications of each company in `$ids`, newest
+ * first, each with its company's count of ranked rows; `afterCursor` keeps only ids below `$afterId`.
+ */
+function applicationPageStatement(db: Db, afterCursor: boolean) {
+  const ranked = db.select({
+    id: applications.id,
+    rank: sql<number>`row_number() over (partition by ${applications.companyId} order by ${applications.id} desc)`.as('rank'),
+    total: sql<number>`count(*) over (partition by ${applications.companyId})::int`.as('total'),
+  }).from(applications)
+    .where(and(equalsAnyOf(applications.companyId, 'ids', 'bigint'), afterCursor ? sql`${applications.id} < ${sql.placeholder('afterId')}::bigint` : undefined))
+    .as('ranked');
+  return db.select({ application: applications, total: ranked.total }).from(applications).innerJoin(ranked, eq(applications.id, ranked.id))
+    .where(sql`${ranked.rank} <= ${sql.placeholder('rows')}::bigint`).orderBy(desc(applications.id));
 }
 
 /**
@@ -164,23 +184,17 @@ function applicationsOfCompanyLoader(ctx: Context) {
 function applicationPageLoader(ctx: Context, limit: number, afterId: number | null) {
   return ctx.loader(`application.page:${limit}:${afterId ?? ''}`, () => new DataLoader<number, Page<ApplicationRow>>(async (companyIds) => {
     const ids = [...companyIds];
-    const ranked = ctx.db.select({
-      id: applications.id,
-      rank: sql<number>`row_number() over (partition by ${applications.companyId} order by ${applications.id} desc)`.as('rank'),
-      total: sql<number>`count(*) over (partition by ${applications.companyId})::int`.as('total'),
-    }).from(applications)
-      .where(and(inArray(applications.companyId, ids), afterId === null ? undefined : lt(applications.id, afterId)))
-      .as('ranked');
+    const parameters = { ids: arrayParameter(ids), afterId: afterId ?? 0, rows: limit + 1 };
     // the first page counts every application of its company in the same statement (a window over the ranked rows);
     // a later page (after a cursor) needs a count of its own, as its ranked rows start after the cursor
-    const pageRows = ctx.db.select({ application: applications, total: ranked.total }).from(applications).innerJoin(ranked, eq(applications.id, ranked.id))
-      .where(lte(ranked.rank, limit + 1)).orderBy(desc(applications.id));
     const [rows, totals] = await Promise.all([
-      pageRows,
+      (afterId === null
+        ? preparedOnce(ctx.db, 'applications.firstPage', (db) => applicationPageStatement(db, false).prepare('applications_first_page'))
+        : preparedOnce(ctx.db, 'applications.pageAfter', (db) => applicationPageStatement(db, true).prepare('applications_page_after'))).execute(parameters),
       afterId === null
         ? Promise.resolve(null)
-        : ctx.db.select({ companyId: applications.companyId, total: sql<number>`count(*)::int` }).from(applications)
-          .where(inArray(applications.companyId, ids)).groupBy(applications.companyId),
+        : preparedOnce(ctx.db, 'applications.countByCompanies', (db) => db.select({ companyId: applications.companyId, total: sql<number>`count(*)::int` }).from(applications)
+          .where(equalsAnyOf(applications.companyId, 'ids', 'bigint')).groupBy(applications.companyId).prepare('applications_count_by_companies')).execute(parameters),
     ]);
     const byCompany = groupInOrder(ids, rows.map((row) => row.application), (row) => row.companyId);
     const totalOf = new Map(totals

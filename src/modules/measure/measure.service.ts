@@ -9,6 +9,7 @@ import DataLoader from 'dataloader';
 import { and, asc, eq, ilike, inArray, notInArray, or, sql, type SQL } from 'drizzle-orm';
 import type { Context } from '../../context.js';
 import { groupInOrder, oneInOrder } from '../../context.js';
+import { arrayParameter, equalsAnyOf, preparedOnce } from '../../db/prepared.js';
 import type { Database } from '../../db/client.js';
 import {
   applications, certifications, measureRounds, measures, storedRecommendations, supportRecords,
@@ -37,7 +38,8 @@ export const CATALOGUE_SOURCE = 'CATALOGUE';
 /** Measures by id (one query per batch). */
 export function measureByIdLoader(ctx: Context) {
   return ctx.loader('measure.byId', () => new DataLoader<string, MeasureRow | null>(async (ids) => {
-    const rows = await ctx.db.select().from(measures).where(inArray(measures.id, [...ids]));
+    const rows = await preparedOnce(ctx.db, 'measures.byIds', (db) => db.select().from(measures).where(equalsAnyOf(measures.id, 'ids', 'text'))
+      .prepare('measures_by_ids')).execute({ ids: arrayParameter(ids) });
     return oneInOrder(ids, rows, (row) => row.id);
   }));
 }
@@ -45,8 +47,8 @@ export function measureByIdLoader(ctx: Context) {
 /** Rounds of measures by measure id, in chronological order (one query per batch). */
 export function measureRoundsLoader(ctx: Context) {
   return ctx.loader('measure.rounds', () => new DataLoader<string, MeasureRoundRow[]>(async (ids) => {
-    const rows = await ctx.db.select().from(measureRounds).where(inArray(measureRounds.measureId, [...ids]))
-      .orderBy(asc(measureRounds.measureId), asc(measureRounds.acceptingFrom), asc(measureRounds.id));
+    const rows = await preparedOnce(ctx.db, 'measureRounds.byMeasures', (db) => db.select().from(measureRounds).where(equalsAnyOf(measureRounds.measureId, 'ids', 'text'))
+      .orderBy(asc(measureRounds.measureId), asc(measureRounds.acceptingFrom), asc(measureRounds.id)).prepare('measure_rounds_by_measures')).execute({ ids: arrayParameter(ids) });
     return groupInOrder(ids, rows, (row) => row.measureId).map((rounds) => sortRounds(rounds));
   }));
 }
