@@ -4,6 +4,8 @@ import { resolve } from 'node:path';
 export interface Config {
   /** PostgreSQL connection string; when unset the embedded PGlite database in dataDir is used */
   databaseUrl: string | undefined;
+  /** most PostgreSQL connections the server opens (postgres.js pool; ignored for PGlite) */
+  databasePoolSize: number;
   /** folder of the embedded database, the local signing key and the lock file */
   dataDir: string;
   port: number;
@@ -28,9 +30,16 @@ function intFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): num
   return value;
 }
 
+function positiveIntFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const value = intFromEnv(env, name, fallback);
+  if (value < 1) throw new Error(`${name} must be at least 1, got "${env[name]}"`);
+  return value;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     databaseUrl: env.DATABASE_URL || undefined,
+    databasePoolSize: positiveIntFromEnv(env, 'DATABASE_POOL_SIZE', 10),
     dataDir: resolve(env.DATA_DIR || './.data'),
     port: intFromEnv(env, 'PORT', 4000),
     host: env.HOST || '127.0.0.1',

@@ -9,7 +9,9 @@ import { startServer } from './server.js';
 /** `npm start`: migrate, load the demo data into an empty database, serve HTTP. */
 async function main() {
   const config = loadConfig();
-  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, purpose: `sdp server (port ${config.port})` });
+  const database = await openDatabase({
+    databaseUrl: config.databaseUrl, dataDir: config.dataDir, purpose: `sdp server (port ${config.port})`, poolSize: config.databasePoolSize,
+  });
   await migrateDatabase(database);
   console.log(`[sdp] ${catalogueSyncMessage(await syncCatalogue(database))}`);
   if (config.seedDemo) {
