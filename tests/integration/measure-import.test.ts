@@ -8,7 +8,10 @@ import { migrateDatabase, openDatabase, type Database } from '../../src/db/clien
 import { applications, companies, measureRounds, measures } from '../../src/db/schema/index.js';
 import { importJgrantsFiles } from '../../src/modules/importers/jgrants/jgrants-import.js';
 import { loadCatalogue, type MeasureCatalogue } from '../../src/modules/measure/catalogue.js';
-import { syncCatalogue } from '../../src/modules/measure/measure.service.js';
+import { loadConfig } from '../../src/config.js';
+import { ANONYMOUS } from '../../src/shared/auth/viewer.js';
+import { createContext } from '../../src/context.js';
+import { measureByIdLoader, syncCatalogue } from '../../src/modules/measure/measure.service.js';
 import { projectRoot } from '../../src/shared/paths.js';
 
 const fixtureDir = join(projectRoot(), 'tests', 'fixtures', 'jgrants');
@@ -81,7 +84,14 @@ describe('syncCatalogue', () => {
         .filter((m) => m.id !== 'webee-campus' && m.id !== 'yorozu')
         .map((m) => (m.id === 'jizokuka-ippan' ? { ...m, maxAmountYen: 3_000_000, rounds: m.rounds.slice(0, 2) } : m)),
     };
+    // measures by id come from the process's catalogue cache: a sync in this process must be seen at once
+    const byId = (id: string) => measureByIdLoader(createContext(loadConfig({}), database, ANONYMOUS)).load(id);
+    expect(await byId('webee-campus')).not.toBeNull();
+    const cachedBefore = await byId('jizokuka-ippan');
     const result = await syncCatalogue(database, edited);
+    expect(cachedBefore!.maxAmountYen).not.toBe(3_000_000);
+    expect(await byId('jizokuka-ippan')).toMatchObject({ maxAmountYen: 3_000_000, catalogueVersion: '2099-01-01.1' });
+    expect(await byId('webee-campus')).toBeNull();
     expect(result).toMatchObject({ created: [], changed: ['jizokuka-ippan'], removed: ['webee-campus'], retained: ['yorozu'] });
     const [jizokuka] = await database.db.select().from(measures).where(eq(measures.id, 'jizokuka-ippan'));
     expect(jizokuka).toMatchObject({ maxAmountYen: 3_000_000, catalogueVersion: '2099-01-01.1' });

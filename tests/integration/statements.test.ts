@@ -9,9 +9,10 @@ import { startTestServer, type TestServer } from '../helpers/server.js';
 
 /**
  * Most statements a profile may cost: company, facts, financials, the applications page (counting in the same
- * statement), measures, and the recommendation inputs (certifications, support received, application history).
+ * statement), and the recommendation inputs (certifications, support received, application history). The
+ * applications' measures come from the process's measure catalogue, not from a statement.
  */
-const PROFILE_MAX_STATEMENTS = 8;
+const PROFILE_MAX_STATEMENTS = 7;
 /** Most statements a page of the list may cost, whatever its size: the page and one batched read per nested relation (no count unless totalCount is asked for). */
 const LIST_MAX_STATEMENTS = 4;
 

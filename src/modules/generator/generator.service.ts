@@ -15,6 +15,7 @@ import { pipeline } from 'node:stream/promises';
 import { Worker } from 'node:worker_threads';
 import type { Database, RawQuery } from '../../db/client.js';
 import { loadCatalogue, type MeasureCatalogue } from '../measure/catalogue.js';
+import { invalidateRecommendationCatalogue } from '../recommendation/catalogue-cache.js';
 import { MAX_APPLICATIONS_PER_COMPANY } from './calibration.js';
 import { createGeneratorModel, MAX_GENERATED_COMPANIES, type GeneratorParams } from './generator-model.js';
 import {
@@ -161,6 +162,7 @@ export async function ensureCatalogueMeasures(database: Database, catalogue: Mea
         max_amount_yen bigint, subsidy_rate text)
       ON CONFLICT (id) DO NOTHING`, [JSON.stringify(rounds)]);
   });
+  invalidateRecommendationCatalogue(database);
 }
 
 /** Builds chunks, in this thread or in a worker. */

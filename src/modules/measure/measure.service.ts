@@ -8,7 +8,7 @@
 import DataLoader from 'dataloader';
 import { and, asc, eq, ilike, inArray, notInArray, or, sql, type SQL } from 'drizzle-orm';
 import type { Context } from '../../context.js';
-import { groupInOrder, oneInOrder } from '../../context.js';
+import { groupInOrder } from '../../context.js';
 import { arrayParameter, equalsAnyOf, preparedOnce } from '../../db/prepared.js';
 import type { Database } from '../../db/client.js';
 import {
@@ -18,6 +18,7 @@ import { EligibilityVerdict } from '../../shared/enums.js';
 import { badInput, notFound } from '../../shared/errors.js';
 import { decodeCursor, pageSize, toPage, type Page } from '../../shared/pagination.js';
 import { assertCanRead } from '../consent/access.service.js';
+import { invalidateRecommendationCatalogue, loadedCatalogue } from '../recommendation/catalogue-cache.js';
 import { findByCorporateNumber, parseCorporateNumber } from '../company/company.service.js';
 import { sanitizeDetailHtml } from '../importers/jgrants/jgrants-parse.js';
 import { loadCatalogue, type MeasureCatalogue, type MeasureDefinition, type MeasureFormField } from './catalogue.js';
@@ -38,10 +39,25 @@ export const CATALOGUE_SOURCE = 'CATALOGUE';
 /** Measures by id (one query per batch). */
 export function measureByIdLoader(ctx: Context) {
   return ctx.loader('measure.byId', () => new DataLoader<string, MeasureRow | null>(async (ids) => {
-    const rows = await preparedOnce(ctx.db, 'measures.byIds', (db) => db.select().from(measures).where(equalsAnyOf(measures.id, 'ids', 'text'))
-      .prepare('measures_by_ids')).execute({ ids: arrayParameter(ids) });
-    return oneInOrder(ids, rows, (row) => row.id);
+    // the measure rows the recommendation catalogue keeps in memory answer most ids without a statement (checked
+    // against the measure tables every 2 s, dropped at once by this process's own measure writes); ids not in it
+    // (a measure written by another process within that time) are read
+    const cached = await cachedMeasureRows(ctx.database);
+    const missing = cached ? ids.filter((id) => !cached.has(id)) : ids;
+    const read = missing.length === 0 ? [] : await preparedOnce(ctx.db, 'measures.byIds', (db) => db.select().from(measures).where(equalsAnyOf(measures.id, 'ids', 'text'))
+      .prepare('measures_by_ids')).execute({ ids: arrayParameter(missing) });
+    const readById = new Map(read.map((row) => [row.id, row]));
+    return ids.map((id) => cached?.get(id) ?? readById.get(id) ?? null);
   }));
+}
+
+/** The stored measure rows of the process's catalogue cache, or null when the catalogue cannot be loaded. */
+async function cachedMeasureRows(database: Database): Promise<ReadonlyMap<string, MeasureRow> | null> {
+  try {
+    return (await loadedCatalogue(database)).rows;
+  } catch {
+    return null; // e.g. a stored criterion the engine refuses: the measures are still readable one by one
+  }
 }
 
 /** Rounds of measures by measure id, in chronological order (one query per batch). */
@@ -303,7 +319,7 @@ export interface CatalogueSyncSummary {
 export async function syncCatalogue(database: Database, catalogue: MeasureCatalogue = loadCatalogue()): Promise<CatalogueSyncSummary> {
   const records = catalogue.measures.map((definition) => catalogueMeasureRecord(definition, catalogue.version));
   const ids = records.map((record) => record.measure.id);
-  return database.db.transaction(async (tx) => {
+  const summary = await database.db.transaction(async (tx) => {
     await lockMeasureWrites(tx);
     const written = await writeMeasureRecords(tx, records);
     const gone = (await tx.select({ id: measures.id }).from(measures)
@@ -325,6 +341,8 @@ export async function syncCatalogue(database: Database, catalogue: MeasureCatalo
     }
     return { version: catalogue.version, ...written, removed: [], retained };
   });
+  invalidateRecommendationCatalogue(database);
+  return summary;
 }
 
 /** One line about a catalogue sync, for logs: "measure catalogue 2026-11-25.1: 66 measures (3 new, 1 changed, …)". */

@@ -6,7 +6,9 @@
  * measure tables (every id with its content hash, which the measure store rewrites whenever a measure or one of
  * its rounds changes) plus the rules' hash. The signature is re-read at most once per {@link SIGNATURE_TTL_MS}, so
  * a change made by another process is seen within that time; {@link invalidateRecommendationCatalogue} drops the
- * cache at once for changes made in this process.
+ * cache at once for changes made in this process (the catalogue sync, the Jグランツ import and the generator call
+ * it). The stored rows also answer SupportMeasure reads by id (measureByIdLoader), so a company's applications need
+ * no statement for their measures.
  */
 import type { Database } from '../../db/client.js';
 import { asc } from 'drizzle-orm';
@@ -36,6 +38,8 @@ interface CacheEntry {
   loaded: Promise<LoadedCatalogue> | null;
   signature: string | null;
   checkedAt: number;
+  /** the signature check under way, shared by the callers that arrive meanwhile */
+  checking: Promise<LoadedCatalogue> | null;
   adoption: { at: number; stats: Promise<AdoptionStats> } | null;
 }
 
@@ -55,7 +59,7 @@ export function invalidateRecommendationCatalogue(database: Database): void {
 
 function entryOf(database: Database): CacheEntry {
   let entry = caches.get(database);
-  if (!entry) caches.set(database, (entry = { loaded: null, signature: null, checkedAt: 0, adoption: null }));
+  if (!entry) caches.set(database, (entry = { loaded: null, signature: null, checkedAt: 0, checking: null, adoption: null }));
   return entry;
 }
 
@@ -106,9 +110,16 @@ export function toEngineMeasure(row: MeasureRow, rounds: ReadonlyArray<Pick<Roun
  * The prepared catalogue of a database, from the cache while the measure tables' signature is unchanged.
  * Costs one small query at most every {@link SIGNATURE_TTL_MS}; a full reload only when measures changed.
  */
-export async function loadedCatalogue(database: Database, now = Date.now()): Promise<LoadedCatalogue> {
+export function loadedCatalogue(database: Database, now = Date.now()): Promise<LoadedCatalogue> {
   const entry = entryOf(database);
   if (entry.loaded && now - entry.checkedAt < SIGNATURE_TTL_MS) return entry.loaded;
+  entry.checking ??= checkSignature(database, entry, now).finally(() => {
+    entry.checking = null;
+  });
+  return entry.checking;
+}
+
+async function checkSignature(database: Database, entry: CacheEntry, now: number): Promise<LoadedCatalogue> {
   const signature = await readSignature(database);
   entry.checkedAt = now;
   if (!entry.loaded || signature !== entry.signature) {

@@ -18,6 +18,7 @@ import { measures } from '../../../db/schema/index.js';
 import { PREFECTURE_NAMES, type Criterion } from '../../measure/criteria.js';
 import type { MeasureFormField } from '../../measure/catalogue.js';
 import { lockMeasureWrites, writeMeasureRecords, type MeasureRecord } from '../../measure/measure-store.js';
+import { invalidateRecommendationCatalogue } from '../../recommendation/catalogue-cache.js';
 import { JSIC_MAJOR_DIVISIONS } from '../shared/jsic-major.js';
 import { parseJgrantsDocument, sanitizeDetailHtml, type JgrantsMeasure } from './jgrants-parse.js';
 
@@ -249,6 +250,7 @@ export async function importJgrantsDocuments(database: Database, documents: read
       summary.changed += written.changed.length;
       summary.unchanged += written.unchanged.length;
     });
+    invalidateRecommendationCatalogue(database);
     options.onProgress?.({ stage: 'write', done: Math.min(i + batchSize, all.length), total: all.length, measures: all.length });
   }
   summary.unchanged += summary.keptDetail;
