@@ -15,15 +15,15 @@ import type { Db } from './client.js';
 const byDatabase = new WeakMap<Db, Map<string, unknown>>();
 
 /**
- * The statement `name` of this database, built by `build` on first use. `name` must identify the statement's
- * text: two call sites sharing a name share one statement.
+ * The prepared statement `name` of this database: the query `build` returns, prepared under that name on first use.
+ * `name` must identify the statement's text: two call sites sharing a name share one statement.
  */
-export function preparedOnce<T>(db: Db, name: string, build: (db: Db) => T): T {
+export function preparedOnce<P>(db: Db, name: string, build: (db: Db) => { prepare(name: string): P }): P {
   let statements = byDatabase.get(db);
   if (!statements) byDatabase.set(db, (statements = new Map()));
-  let statement = statements.get(name) as T | undefined;
+  let statement = statements.get(name) as P | undefined;
   if (statement === undefined) {
-    statement = build(db);
+    statement = build(db).prepare(name);
     statements.set(name, statement);
   }
   return statement;

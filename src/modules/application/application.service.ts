@@ -136,8 +136,8 @@ function flagsOf(row: Pick<ApplicationRow, 'flags'>): CheckFlag[] {
 /** Applications by id (one query per batch). */
 export function applicationByIdLoader(ctx: Context) {
   return ctx.loader('application.byId', () => new DataLoader<number, ApplicationRow | null>(async (ids) => {
-    const rows = await preparedOnce(ctx.db, 'applications.byIds', (db) => db.select().from(applications).where(equalsAnyOf(applications.id, 'ids', 'bigint'))
-      .prepare('applications_by_ids')).execute({ ids: arrayParameter(ids) });
+    const rows = await preparedOnce(ctx.db, 'applications_by_ids', (db) => db.select().from(applications).where(equalsAnyOf(applications.id, 'ids', 'bigint'))
+      ).execute({ ids: arrayParameter(ids) });
     return oneInOrder(ids, rows, (row) => row.id);
   }));
 }
@@ -145,9 +145,9 @@ export function applicationByIdLoader(ctx: Context) {
 /** Lifecycle events by application id, oldest first (one query per batch). */
 export function applicationEventsLoader(ctx: Context) {
   return ctx.loader('application.events', () => new DataLoader<number, ApplicationEventRow[]>(async (ids) => {
-    const rows = await preparedOnce(ctx.db, 'applicationEvents.byApplications', (db) => db.select().from(applicationEvents)
+    const rows = await preparedOnce(ctx.db, 'application_events_by_applications', (db) => db.select().from(applicationEvents)
       .where(equalsAnyOf(applicationEvents.applicationId, 'ids', 'bigint')).orderBy(asc(applicationEvents.applicationId), asc(applicationEvents.id))
-      .prepare('application_events_by_applications')).execute({ ids: arrayParameter(ids) });
+      ).execute({ ids: arrayParameter(ids) });
     return groupInOrder(ids, rows, (row) => row.applicationId);
   }));
 }
@@ -155,8 +155,8 @@ export function applicationEventsLoader(ctx: Context) {
 /** Every application of each company (the live checks of drafts read them; one query per batch). */
 function applicationsOfCompanyLoader(ctx: Context) {
   return ctx.loader('application.ofCompany', () => new DataLoader<number, ApplicationRow[]>(async (companyIds) => {
-    const rows = await preparedOnce(ctx.db, 'applications.byCompanies', (db) => db.select().from(applications).where(equalsAnyOf(applications.companyId, 'ids', 'bigint'))
-      .orderBy(desc(applications.id)).prepare('applications_by_companies')).execute({ ids: arrayParameter(companyIds) });
+    const rows = await preparedOnce(ctx.db, 'applications_by_companies', (db) => db.select().from(applications).where(equalsAnyOf(applications.companyId, 'ids', 'bigint'))
+      .orderBy(desc(applications.id))).execute({ ids: arrayParameter(companyIds) });
     return groupInOrder(companyIds, rows, (row) => row.companyId);
   }));
 }
@@ -189,12 +189,12 @@ function applicationPageLoader(ctx: Context, limit: number, afterId: number | nu
     // a later page (after a cursor) needs a count of its own, as its ranked rows start after the cursor
     const [rows, totals] = await Promise.all([
       (afterId === null
-        ? preparedOnce(ctx.db, 'applications.firstPage', (db) => applicationPageStatement(db, false).prepare('applications_first_page'))
-        : preparedOnce(ctx.db, 'applications.pageAfter', (db) => applicationPageStatement(db, true).prepare('applications_page_after'))).execute(parameters),
+        ? preparedOnce(ctx.db, 'applications_first_page', (db) => applicationPageStatement(db, false))
+        : preparedOnce(ctx.db, 'applications_page_after', (db) => applicationPageStatement(db, true))).execute(parameters),
       afterId === null
         ? Promise.resolve(null)
-        : preparedOnce(ctx.db, 'applications.countByCompanies', (db) => db.select({ companyId: applications.companyId, total: sql<number>`count(*)::int` }).from(applications)
-          .where(equalsAnyOf(applications.companyId, 'ids', 'bigint')).groupBy(applications.companyId).prepare('applications_count_by_companies')).execute(parameters),
+        : preparedOnce(ctx.db, 'applications_count_by_companies', (db) => db.select({ companyId: applications.companyId, total: sql<number>`count(*)::int` }).from(applications)
+          .where(equalsAnyOf(applications.companyId, 'ids', 'bigint')).groupBy(applications.companyId)).execute(parameters),
     ]);
     const byCompany = groupInOrder(ids, rows.map((row) => row.application), (row) => row.companyId);
     const totalOf = new Map(totals

@@ -32,7 +32,7 @@ export function parseCompanyId(value: string | number, field = 'companyId'): num
 
 export function companyByIdLoader(ctx: Context) {
   return ctx.loader('company.byId', () => new DataLoader<number, CompanyRow | null>(async (ids) => {
-    const rows = await preparedOnce(ctx.db, 'companies.byIds', (db) => db.select().from(companies).where(equalsAnyOf(companies.id, 'ids', 'bigint')).prepare('companies_by_ids'))
+    const rows = await preparedOnce(ctx.db, 'companies_by_ids', (db) => db.select().from(companies).where(equalsAnyOf(companies.id, 'ids', 'bigint')))
       .execute({ ids: arrayParameter(ids) });
     for (const row of rows) if (row.corporateNumber) companyByNumberLoader(ctx).prime(row.corporateNumber, row);
     return oneInOrder(ids, rows, (r) => r.id);
@@ -41,7 +41,7 @@ export function companyByIdLoader(ctx: Context) {
 
 export function companyByNumberLoader(ctx: Context) {
   return ctx.loader('company.byNumber', () => new DataLoader<string, CompanyRow | null>(async (numbers) => {
-    const rows = await preparedOnce(ctx.db, 'companies.byNumbers', (db) => db.select().from(companies).where(equalsAnyOf(companies.corporateNumber, 'numbers', 'text')).prepare('companies_by_numbers'))
+    const rows = await preparedOnce(ctx.db, 'companies_by_numbers', (db) => db.select().from(companies).where(equalsAnyOf(companies.corporateNumber, 'numbers', 'text')))
       .execute({ numbers: arrayParameter(numbers) });
     // a company found by number is the same row by id (Company fields and guards load it by id)
     for (const row of rows) companyByIdLoader(ctx).prime(row.id, row);
@@ -108,40 +108,40 @@ export async function listCompanies(ctx: Context, filter: CompanyFilter | null |
 
 export function factsLoader(ctx: Context) {
   return ctx.loader('company.facts', () => new DataLoader<number, Array<typeof facts.$inferSelect>>(async (ids) => {
-    const rows = await preparedOnce(ctx.db, 'facts.byCompanies', (db) => db.select().from(facts).where(equalsAnyOf(facts.companyId, 'ids', 'bigint'))
-      .orderBy(asc(facts.key), desc(facts.asOf), desc(facts.id)).prepare('facts_by_companies')).execute({ ids: arrayParameter(ids) });
+    const rows = await preparedOnce(ctx.db, 'facts_by_companies', (db) => db.select().from(facts).where(equalsAnyOf(facts.companyId, 'ids', 'bigint'))
+      .orderBy(asc(facts.key), desc(facts.asOf), desc(facts.id))).execute({ ids: arrayParameter(ids) });
     return groupInOrder(ids, rows, (r) => r.companyId);
   }));
 }
 
 export function certificationsLoader(ctx: Context) {
   return ctx.loader('company.certifications', () => new DataLoader<number, Array<typeof certifications.$inferSelect>>(async (ids) => {
-    const rows = await preparedOnce(ctx.db, 'certifications.byCompanies', (db) => db.select().from(certifications).where(equalsAnyOf(certifications.companyId, 'ids', 'bigint'))
-      .orderBy(desc(certifications.approvedOn), asc(certifications.id)).prepare('certifications_by_companies')).execute({ ids: arrayParameter(ids) });
+    const rows = await preparedOnce(ctx.db, 'certifications_by_companies', (db) => db.select().from(certifications).where(equalsAnyOf(certifications.companyId, 'ids', 'bigint'))
+      .orderBy(desc(certifications.approvedOn), asc(certifications.id))).execute({ ids: arrayParameter(ids) });
     return groupInOrder(ids, rows, (r) => r.companyId);
   }));
 }
 
 export function supportRecordsLoader(ctx: Context) {
   return ctx.loader('company.support', () => new DataLoader<number, Array<typeof supportRecords.$inferSelect>>(async (ids) => {
-    const rows = await preparedOnce(ctx.db, 'supportRecords.byCompanies', (db) => db.select().from(supportRecords).where(equalsAnyOf(supportRecords.companyId, 'ids', 'bigint'))
-      .orderBy(desc(supportRecords.approvedOn), asc(supportRecords.id)).prepare('support_records_by_companies')).execute({ ids: arrayParameter(ids) });
+    const rows = await preparedOnce(ctx.db, 'support_records_by_companies', (db) => db.select().from(supportRecords).where(equalsAnyOf(supportRecords.companyId, 'ids', 'bigint'))
+      .orderBy(desc(supportRecords.approvedOn), asc(supportRecords.id))).execute({ ids: arrayParameter(ids) });
     return groupInOrder(ids, rows, (r) => r.companyId);
   }));
 }
 
 export function financialsLoader(ctx: Context) {
   return ctx.loader('company.financials', () => new DataLoader<number, Array<typeof financials.$inferSelect>>(async (ids) => {
-    const rows = await preparedOnce(ctx.db, 'financials.byCompanies', (db) => db.select().from(financials).where(equalsAnyOf(financials.companyId, 'ids', 'bigint'))
-      .orderBy(desc(financials.fiscalYear)).prepare('financials_by_companies')).execute({ ids: arrayParameter(ids) });
+    const rows = await preparedOnce(ctx.db, 'financials_by_companies', (db) => db.select().from(financials).where(equalsAnyOf(financials.companyId, 'ids', 'bigint'))
+      .orderBy(desc(financials.fiscalYear))).execute({ ids: arrayParameter(ids) });
     return groupInOrder(ids, rows, (r) => r.companyId);
   }));
 }
 
 export function registryHistoryLoader(ctx: Context) {
   return ctx.loader('company.history', () => new DataLoader<number, Array<typeof companyRegistryHistory.$inferSelect>>(async (ids) => {
-    const rows = await preparedOnce(ctx.db, 'registryHistory.byCompanies', (db) => db.select().from(companyRegistryHistory).where(equalsAnyOf(companyRegistryHistory.companyId, 'ids', 'bigint'))
-      .orderBy(asc(companyRegistryHistory.updateDate), asc(companyRegistryHistory.id)).prepare('registry_history_by_companies')).execute({ ids: arrayParameter(ids) });
+    const rows = await preparedOnce(ctx.db, 'registry_history_by_companies', (db) => db.select().from(companyRegistryHistory).where(equalsAnyOf(companyRegistryHistory.companyId, 'ids', 'bigint'))
+      .orderBy(asc(companyRegistryHistory.updateDate), asc(companyRegistryHistory.id))).execute({ ids: arrayParameter(ids) });
     return groupInOrder(ids, rows, (r) => r.companyId);
   }));
 }

@@ -14,9 +14,9 @@ function consentsOfViewerOrg(ctx: Context) {
   return ctx.loader('consent.ofViewerOrg', () => new DataLoader<number, ConsentRow[]>(async (companyIds) => {
     const viewer = ctx.viewer;
     if (viewer.kind !== 'USER' || viewer.role !== 'SUPPORTER') return companyIds.map(() => []);
-    const rows = await preparedOnce(ctx.db, 'consents.ofOrganization', (db) => db.select().from(consents)
-      .where(and(equalsAnyOf(consents.companyId, 'ids', 'bigint'), eq(consents.organizationId, sql.placeholder('organizationId'))))
-      .prepare('consents_of_organization')).execute({ ids: arrayParameter(companyIds), organizationId: viewer.organizationId });
+    const rows = await preparedOnce(ctx.db, 'consents_of_organization', (db) => db.select().from(consents)
+      .where(and(equalsAnyOf(consents.companyId, 'ids', 'bigint'), eq(consents.organizationId, sql.placeholder('organizationId')))))
+      .execute({ ids: arrayParameter(companyIds), organizationId: viewer.organizationId });
     return groupInOrder(companyIds, rows, (r) => r.companyId);
   }));
 }

@@ -42,7 +42,6 @@ function ownCompanyId(viewer: Viewer): number | undefined {
   return Number(viewer.companyId);
 }
 
-
 /** A refused read: FORBIDDEN, with reason SIGN_IN_REQUIRED for an anonymous viewer, NOT_PERMITTED otherwise (docs/adr/0005). */
 function readRefused(viewer: Viewer, message: string): GraphQLError {
   return accessDeniedError(viewer, { allowed: false, reason: message, audit: false, basis: 'DENIED' });

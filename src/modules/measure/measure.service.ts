@@ -44,8 +44,8 @@ export function measureByIdLoader(ctx: Context) {
     // (a measure written by another process within that time) are read
     const cached = await cachedMeasureRows(ctx.database);
     const missing = cached ? ids.filter((id) => !cached.has(id)) : ids;
-    const read = missing.length === 0 ? [] : await preparedOnce(ctx.db, 'measures.byIds', (db) => db.select().from(measures).where(equalsAnyOf(measures.id, 'ids', 'text'))
-      .prepare('measures_by_ids')).execute({ ids: arrayParameter(missing) });
+    const read = missing.length === 0 ? [] : await preparedOnce(ctx.db, 'measures_by_ids', (db) => db.select().from(measures).where(equalsAnyOf(measures.id, 'ids', 'text'))
+      ).execute({ ids: arrayParameter(missing) });
     const readById = new Map(read.map((row) => [row.id, row]));
     return ids.map((id) => cached?.get(id) ?? readById.get(id) ?? null);
   }));
@@ -63,8 +63,8 @@ async function cachedMeasureRows(database: Database): Promise<ReadonlyMap<string
 /** Rounds of measures by measure id, in chronological order (one query per batch). */
 export function measureRoundsLoader(ctx: Context) {
   return ctx.loader('measure.rounds', () => new DataLoader<string, MeasureRoundRow[]>(async (ids) => {
-    const rows = await preparedOnce(ctx.db, 'measureRounds.byMeasures', (db) => db.select().from(measureRounds).where(equalsAnyOf(measureRounds.measureId, 'ids', 'text'))
-      .orderBy(asc(measureRounds.measureId), asc(measureRounds.acceptingFrom), asc(measureRounds.id)).prepare('measure_rounds_by_measures')).execute({ ids: arrayParameter(ids) });
+    const rows = await preparedOnce(ctx.db, 'measure_rounds_by_measures', (db) => db.select().from(measureRounds).where(equalsAnyOf(measureRounds.measureId, 'ids', 'text'))
+      .orderBy(asc(measureRounds.measureId), asc(measureRounds.acceptingFrom), asc(measureRounds.id))).execute({ ids: arrayParameter(ids) });
     return groupInOrder(ids, rows, (row) => row.measureId).map((rounds) => sortRounds(rounds));
   }));
 }

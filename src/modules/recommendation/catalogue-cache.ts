@@ -14,7 +14,7 @@ import type { Database } from '../../db/client.js';
 import { asc } from 'drizzle-orm';
 import { measureRounds, measures } from '../../db/schema/index.js';
 import { parseCriterion } from '../measure/criteria.js';
-import { prepareCatalogue, type AdoptionCount, type AdoptionStats, type EngineMeasure, type PreparedCatalogue } from './engine.js';
+import { adoptionKey, prepareCatalogue, type AdoptionCount, type AdoptionStats, type EngineMeasure, type PreparedCatalogue } from './engine.js';
 import { loadRecommendationRules, type RecommendationRules } from './rules.js';
 
 /** A stored measure (the root value of GraphQL SupportMeasure). */
@@ -148,7 +148,7 @@ export async function readAdoptionStats(database: Database): Promise<AdoptionSta
       GROUP BY 1, 2, 3`,
   );
   const stats = new Map<string, AdoptionCount>();
-  for (const row of rows) stats.set(`${row.measure_id}|${row.major}|${row.sme_category}`, { decided: Number(row.decided), adopted: Number(row.adopted) });
+  for (const row of rows) stats.set(adoptionKey(row.measure_id, row.major, row.sme_category), { decided: Number(row.decided), adopted: Number(row.adopted) });
   return stats;
 }
 

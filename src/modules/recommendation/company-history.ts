@@ -6,6 +6,7 @@
 import DataLoader from 'dataloader';
 import type { Context } from '../../context.js';
 import { groupInOrder } from '../../context.js';
+import { arrayParameter } from '../../db/prepared.js';
 import { supportRecordsLoader } from '../company/company.service.js';
 import type { ApplicationRecord, ReceivedSupport } from './engine.js';
 import type { ApplicationStatusValue } from './rules.js';
@@ -34,7 +35,7 @@ export function applicationHistoryLoader(ctx: Context) {
   return ctx.loader('recommendation.applications', () => new DataLoader<number, ApplicationHistoryRow[]>(async (companyIds) => {
     const rows = await ctx.database.query<{ company_id: number; measure_id: string; status: string; decided_at: Date | string | null; submitted_at: Date | string | null; updated_at: Date | string }>(
       `SELECT company_id::float8 AS company_id, measure_id, status, decided_at, submitted_at, updated_at FROM applications WHERE company_id = ANY($1::bigint[])`,
-      [`{${companyIds.join(',')}}`],
+      [arrayParameter(companyIds)],
       { prepared: true },
     );
     const date = (value: Date | string | null): Date | null => (value === null ? null : value instanceof Date ? value : new Date(value));

@@ -80,21 +80,26 @@ export type AdoptionStats = ReadonlyMap<string, AdoptionCount>;
 
 /** The segment key of adoption statistics: measure, JSIC major division letter, SME category. */
 export function adoptionKey(measureId: string, industryMajor: string, smeCategory: string): string {
-  return `${measureId}|${industryMajor}|${smeCategory}`;
+  return `${measureId}|${adoptionSegment(industryMajor, smeCategory)}`;
+}
+
+/** The segment part of an adoption key: companies of one JSIC major division and SME category. */
+function adoptionSegment(industryMajor: string, smeCategory: string): string {
+  return `${industryMajor}|${smeCategory}`;
 }
 
 const adoptionIndexes = new WeakMap<AdoptionStats, Map<string, Map<string, AdoptionCount>>>();
 
 /**
- * The counts of one segment (`<major>|<category>`) by measure id, from an index built once per statistics object:
- * the per-measure lookup then needs no key string.
+ * The counts of one segment ({@link adoptionSegment}) by measure id, from an index built once per statistics object
+ * (split from the keys' last two parts): the per-measure lookup then needs no key string.
  */
 function adoptionOfSegment(stats: AdoptionStats, segment: string): ReadonlyMap<string, AdoptionCount> | null {
   let index = adoptionIndexes.get(stats);
   if (!index) {
     index = new Map();
     for (const [key, counts] of stats) {
-      const cut = key.lastIndexOf('|', key.lastIndexOf('|') - 1); // the segment is the last two parts
+      const cut = key.lastIndexOf('|', key.lastIndexOf('|') - 1);
       const measureId = key.slice(0, cut);
       const rest = key.slice(cut + 1);
       let bySegment = index.get(rest);
@@ -414,7 +419,7 @@ function viewOf(prepared: PreparedCatalogue, company: EngineCompany, adoption: A
   const memo = prepared.memo;
   memo.generation = memo.generation >= 0xfffffffe ? 1 : memo.generation + 1;
   if (memo.generation === 1) memo.stamp.fill(0);
-  const segment = major && size ? `${major}|${size}` : null;
+  const segment = major && size ? adoptionSegment(major, size) : null;
   return {
     facts, needs, certifications, receivedAt, appliedAt, segment,
     adoption: adoption && segment ? adoptionOfSegment(adoption, segment) : null,
