@@ -414,7 +414,7 @@ export async function runRecommendationBatch(database: Database, options: BatchO
   if (options.workers !== undefined && (!Number.isInteger(options.workers) || options.workers < 1)) throw new Error('workers must be a positive integer');
   const connection = await acquireBatchConnection(database);
   try {
-    const [loaded, adoption] = await Promise.all([loadedCatalogue(database), readAdoptionStats(database)]);
+    const [loaded, adoption] = await Promise.all([loadedCatalogue(database, { fresh: true }), readAdoptionStats(database)]);
     const prepared = loaded.prepared;
     const states = measureStates(prepared, now, adoption);
     const [latest] = await database.query<RunRow>(`SELECT ${RUN_COLUMNS} FROM recommendation_runs ORDER BY id DESC LIMIT 1`);

@@ -30,7 +30,7 @@ const data = workerData as BatchWorkerData;
 const ready = (async () => {
   const database = await openDatabase({ databaseUrl: data.url, dataDir: '.', purpose: 'sdp recommend worker', poolSize: 6 });
   const connection = await openChunkConnection(data.url);
-  const loaded = await loadedCatalogue(database);
+  const loaded = await loadedCatalogue(database, { fresh: true });
   if (loaded.prepared.hash !== data.catalogueHash) throw new Error('the catalogue changed while the run started: rerun `sdp recommend --all`');
   const dictionary = await loadReasonDictionary(database);
   return { database, connection, prepared: loaded.prepared, dictionary, factKeys: factKeysFor(loaded.prepared), adoption: new Map(data.adoption) };

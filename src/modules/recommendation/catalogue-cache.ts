@@ -4,13 +4,14 @@
  * Preparing 1,000 measures (parsing and compiling every criterion) takes milliseconds; doing it per request
  * would dominate an on-demand call. The prepared catalogue is cached per database and keyed by a signature of the
  * measure tables (every id with its content hash, which the measure store rewrites whenever a measure or one of
- * its rounds changes) plus the rules' hash. The signature is re-read at most once per {@link SIGNATURE_TTL_MS}, so
- * a change made by another process is seen within that time; {@link invalidateRecommendationCatalogue} drops the
+ * its rounds changes) plus the rules' hash. The signature is re-read in the background at most once per
+ * {@link SIGNATURE_TTL_MS}, so a change made by another process is served soon after that time (the batch asks for
+ * a fresh read and waits for it); {@link invalidateRecommendationCatalogue} drops the
  * cache at once for changes made in this process (the catalogue sync, the Jグランツ import and the generator call
  * it). The stored rows also answer SupportMeasure reads by id (measureByIdLoader), so a company's applications need
  * no statement for their measures.
  */
-import type { Database } from '../../db/client.js';
+import { statementCounterStorage, type Database } from '../../db/client.js';
 import { asc } from 'drizzle-orm';
 import { measureRounds, measures } from '../../db/schema/index.js';
 import { parseCriterion } from '../measure/criteria.js';
@@ -108,12 +109,28 @@ export function toEngineMeasure(row: MeasureRow, rounds: ReadonlyArray<Pick<Roun
 
 /**
  * The prepared catalogue of a database, from the cache while the measure tables' signature is unchanged.
- * Costs one small query at most every {@link SIGNATURE_TTL_MS}; a full reload only when measures changed.
+ *
+ * Once a catalogue is loaded, a caller never waits for the signature: when it is older than
+ * {@link SIGNATURE_TTL_MS}, the check starts in the background (outside the caller's statement count, as no
+ * request waits for it) and the caller gets the catalogue at hand; a change made by another process is thus served
+ * from the first call after the check finds it. `fresh: true` (the batch, which stores what it computes) waits for
+ * the check and so for the current tables. The first call of a process, or after an invalidation, loads and waits.
  */
-export function loadedCatalogue(database: Database, now = Date.now()): Promise<LoadedCatalogue> {
+export function loadedCatalogue(database: Database, options: { fresh?: boolean; now?: number } = {}): Promise<LoadedCatalogue> {
+  const now = options.now ?? Date.now();
   const entry = entryOf(database);
-  if (entry.loaded && now - entry.checkedAt < SIGNATURE_TTL_MS) return entry.loaded;
-  entry.checking ??= checkSignature(database, entry, now).finally(() => {
+  const expired = now - entry.checkedAt >= SIGNATURE_TTL_MS;
+  if (entry.loaded && !expired && !options.fresh) return entry.loaded;
+  if (entry.loaded && !options.fresh) {
+    if (!entry.checking) startCheck(database, entry, now, true).catch(() => {}); // a failed check is retried by the next call
+    return entry.loaded;
+  }
+  return entry.checking ?? startCheck(database, entry, now, false);
+}
+
+function startCheck(database: Database, entry: CacheEntry, now: number, background: boolean): Promise<LoadedCatalogue> {
+  const check = () => checkSignature(database, entry, now);
+  entry.checking = (background ? statementCounterStorage.exit(check) : check()).finally(() => {
     entry.checking = null;
   });
   return entry.checking;
