@@ -2,9 +2,9 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { eq, inArray, like, sql } from 'drizzle-orm';
-import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrateDatabase, openDatabase, statementCounterStorage, type Database } from '../../src/db/client.js';
+import { statementCounterStorage, type Database } from '../../src/db/client.js';
+import { freshDatabase } from '../helpers/database.js';
 import { applications, companies, measureRounds, measures } from '../../src/db/schema/index.js';
 import { importJgrantsFiles } from '../../src/modules/importers/jgrants/jgrants-import.js';
 import { loadCatalogue, type MeasureCatalogue } from '../../src/modules/measure/catalogue.js';
@@ -25,30 +25,11 @@ const REAL_LIST = join(realDir, 'list_v1_items.first28.rooom-latest.json');
  * database on the PostgreSQL server of SDP_TEST_DATABASE_URL (so concurrent syncs run on real connections).
  */
 let database: Database;
-let dropDatabase: () => Promise<void> = async () => {};
 beforeAll(async () => {
-  const admin = process.env.SDP_TEST_DATABASE_URL;
-  let databaseUrl: string | undefined;
-  if (admin) {
-    const name = `sdp_measures_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
-    const server = postgres(admin, { max: 1, onnotice: () => {} });
-    await server.unsafe(`CREATE DATABASE ${name}`);
-    await server.end();
-    const url = new URL(admin);
-    url.pathname = `/${name}`;
-    databaseUrl = url.toString();
-    dropDatabase = async () => {
-      const s = postgres(admin, { max: 1, onnotice: () => {} });
-      await s.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await s.end();
-    };
-  }
-  database = await openDatabase({ databaseUrl, dataDir: tmpdir(), purpose: 'measure import test', inMemory: !databaseUrl });
-  await migrateDatabase(database);
+  database = await freshDatabase('sdp_measures');
 }, 60_000);
 afterAll(async () => {
   await database?.close();
-  await dropDatabase();
 });
 
 async function snapshot(database: Database, prefix: string): Promise<string> {
