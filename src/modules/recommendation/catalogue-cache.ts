@@ -41,7 +41,16 @@ interface CacheEntry {
   checkedAt: number;
   /** the signature check under way, shared by the callers that arrive meanwhile */
   checking: Promise<LoadedCatalogue> | null;
-  adoption: { at: number; stats: Promise<AdoptionStats> } | null;
+  adoption: AdoptionEntry | null;
+  /** a background re-read of the adoption statistics is under way */
+  refreshingAdoption: boolean;
+}
+
+interface AdoptionEntry {
+  at: number;
+  stats: Promise<AdoptionStats>;
+  /** the read has succeeded (only then are the statistics served stale while they are re-read) */
+  settled: boolean;
 }
 
 const caches = new WeakMap<Database, CacheEntry>();
@@ -60,7 +69,7 @@ export function invalidateRecommendationCatalogue(database: Database): void {
 
 function entryOf(database: Database): CacheEntry {
   let entry = caches.get(database);
-  if (!entry) caches.set(database, (entry = { loaded: null, signature: null, checkedAt: 0, checking: null, adoption: null }));
+  if (!entry) caches.set(database, (entry = { loaded: null, signature: null, checkedAt: 0, checking: null, adoption: null, refreshingAdoption: false }));
   return entry;
 }
 
@@ -169,15 +178,41 @@ export async function readAdoptionStats(database: Database): Promise<AdoptionSta
   return stats;
 }
 
-/** Adoption statistics, reused for {@link ADOPTION_TTL_MS}. */
+/**
+ * Adoption statistics, reused for {@link ADOPTION_TTL_MS}. Like the catalogue, once read they are never waited for
+ * again: when they are older, the caller gets them as they are and a re-read starts in the background, outside the
+ * caller's statement count (on a large database the GROUP BY over every decided application takes a good fraction
+ * of a second, which the request that happened to find them expired used to wait for).
+ */
 export function cachedAdoptionStats(database: Database, now = Date.now()): Promise<AdoptionStats> {
   const entry = entryOf(database);
-  if (!entry.adoption || now - entry.adoption.at >= ADOPTION_TTL_MS) {
-    const stats = readAdoptionStats(database);
-    entry.adoption = { at: now, stats };
-    stats.catch(() => {
-      if (entry.adoption?.stats === stats) entry.adoption = null;
-    });
+  const current = entry.adoption;
+  if (current && now - current.at < ADOPTION_TTL_MS) return current.stats;
+  if (current?.settled) {
+    if (!entry.refreshingAdoption) {
+      entry.refreshingAdoption = true;
+      statementCounterStorage.exit(() => readAdoptionStats(database)).then(
+        (stats) => {
+          if (entry.adoption === current) entry.adoption = { at: now, stats: Promise.resolve(stats), settled: true };
+        },
+        () => {}, // the next call tries again
+      ).finally(() => {
+        entry.refreshingAdoption = false;
+      });
+    }
+    return current.stats;
   }
-  return entry.adoption.stats;
+  if (current) return current.stats; // the first read is still under way
+  const stats = readAdoptionStats(database);
+  const pending: AdoptionEntry = { at: now, stats, settled: false };
+  entry.adoption = pending;
+  stats.then(
+    () => {
+      pending.settled = true;
+    },
+    () => {
+      if (entry.adoption === pending) entry.adoption = null;
+    },
+  );
+  return stats;
 }
