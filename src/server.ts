@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
 import type { Config } from './config.js';
@@ -32,6 +32,9 @@ const requestEnd: ApolloServerPlugin<Context> = {
     return {
       async willSendResponse({ contextValue, response }) {
         await flushAudit(contextValue);
+        // answers may hold confidential data: no shared or private cache may keep them (what Apollo's cache-control
+        // plugin sent with no hints, without its per-field hook on every resolver)
+        response.http.headers.set('cache-control', 'no-store');
         const counter = statementCounterStorage.getStore();
         if (counter) response.http.headers.set('x-sdp-sql-statements', String(counter.count));
         // the server's own time for the request, from /graphql to the response (token check, parse, execution,
@@ -65,7 +68,8 @@ export async function createHttpApp(config: Config, database: Database) {
     stopOnTerminationSignals: false,
     parseOptions: { maxTokens: MAX_QUERY_TOKENS },
     // GraphiQL is served offline at /; Apollo's landing page would load scripts from a CDN
-    plugins: [ApolloServerPluginLandingPageDisabled(), requestEnd, limitsPlugin(config)],
+    // no @cacheControl hints are used; Apollo's default cache-control plugin would wrap every field resolver
+    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled(), requestEnd, limitsPlugin(config)],
   });
   await apollo.start();
   const verifier = await createTokenVerifierFromEnv({ dataDir: config.dataDir });

@@ -122,6 +122,17 @@ describe('the hardened HTTP edge', () => {
     });
   });
 
+  describe('caching', () => {
+    it('lets no cache keep an answer (Cache-Control: no-store), whether it succeeded, failed validation or was refused', async () => {
+      const answered = await post({ query: '{ viewer { role } }' });
+      const invalid = await post({ query: '{ noSuchField }' });
+      const hidden = await post({ query: `query($n: String!) { company(corporateNumber: $n) { name employees } }`, variables: { n: target.corporateNumber } });
+      expect([answered.status, invalid.status, hidden.status]).toEqual([200, 400, 200]);
+      expect(hidden.json!.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+      for (const res of [answered, invalid, hidden]) expect(res.headers.get('cache-control')).toBe('no-store');
+    });
+  });
+
   describe('unexpected errors', () => {
     it('masks a database failure as INTERNAL_SERVER_ERROR with the request id, no SQL and no stack, and logs it', async () => {
       const logged: string[] = [];
