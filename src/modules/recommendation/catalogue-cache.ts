@@ -35,22 +35,54 @@ export interface LoadedCatalogue {
   readonly signature: string;
 }
 
-interface CacheEntry {
-  loaded: Promise<LoadedCatalogue> | null;
-  signature: string | null;
-  checkedAt: number;
-  /** the signature check under way, shared by the callers that arrive meanwhile */
-  checking: Promise<LoadedCatalogue> | null;
-  adoption: AdoptionEntry | null;
-  /** a background re-read of the adoption statistics is under way */
-  refreshingAdoption: boolean;
+/**
+ * A value read from the database once, then re-read in the background when it is older than `ttlMs`: once a read
+ * has succeeded, no caller waits for another unless it asks for a fresh one. A background read runs outside the
+ * caller's statement count (no request waits for it); a failed one is retried by the next call. Concurrent callers
+ * share a read under way. `read` gets the last value read, if any (to keep it when nothing changed).
+ */
+export class BackgroundRefreshed<T> {
+  #current: { value: Promise<T>; at: number } | null = null;
+  #reading: Promise<T> | null = null;
+
+  constructor(
+    private readonly ttlMs: number,
+    private readonly read: (previous: T | null) => Promise<T>,
+  ) {}
+
+  /** The value at hand (starting a background re-read when it is old), or, with `fresh`, a new read's. */
+  get(now: number, fresh = false): Promise<T> {
+    const current = this.#current;
+    if (current && !fresh) {
+      if (now - current.at >= this.ttlMs && !this.#reading) this.#start(now, true).catch(() => {});
+      return current.value;
+    }
+    return this.#reading ?? this.#start(now, false);
+  }
+
+  #start(now: number, background: boolean): Promise<T> {
+    const previous = this.#current?.value ?? Promise.resolve(null);
+    const readAfter = () => previous.then((value) => this.read(value));
+    const reading = background ? statementCounterStorage.exit(readAfter) : readAfter();
+    this.#reading = reading;
+    // registered before any caller's: both are settled by the time a caller of this read resumes
+    const done = () => {
+      if (this.#reading === reading) this.#reading = null;
+    };
+    reading.then(
+      (value) => {
+        this.#current = { value: Promise.resolve(value), at: now };
+        done();
+      },
+      done,
+    );
+    return reading;
+  }
 }
 
-interface AdoptionEntry {
-  at: number;
-  stats: Promise<AdoptionStats>;
-  /** the read has succeeded (only then are the statistics served stale while they are re-read) */
-  settled: boolean;
+interface CacheEntry {
+  catalogue: BackgroundRefreshed<LoadedCatalogue>;
+  adoption: BackgroundRefreshed<AdoptionStats>;
 }
 
 const caches = new WeakMap<Database, CacheEntry>();
@@ -69,7 +101,13 @@ export function invalidateRecommendationCatalogue(database: Database): void {
 
 function entryOf(database: Database): CacheEntry {
   let entry = caches.get(database);
-  if (!entry) caches.set(database, (entry = { loaded: null, signature: null, checkedAt: 0, checking: null, adoption: null, refreshingAdoption: false }));
+  if (!entry) {
+    entry = {
+      catalogue: new BackgroundRefreshed(SIGNATURE_TTL_MS, (previous) => checkSignature(database, previous)),
+      adoption: new BackgroundRefreshed(ADOPTION_TTL_MS, () => readAdoptionStats(database)),
+    };
+    caches.set(database, entry);
+  }
   return entry;
 }
 
@@ -126,39 +164,13 @@ export function toEngineMeasure(row: MeasureRow, rounds: ReadonlyArray<Pick<Roun
  * the check and so for the current tables. The first call of a process, or after an invalidation, loads and waits.
  */
 export function loadedCatalogue(database: Database, options: { fresh?: boolean; now?: number } = {}): Promise<LoadedCatalogue> {
-  const now = options.now ?? Date.now();
-  const entry = entryOf(database);
-  const expired = now - entry.checkedAt >= SIGNATURE_TTL_MS;
-  if (entry.loaded && !expired && !options.fresh) return entry.loaded;
-  if (entry.loaded && !options.fresh) {
-    if (!entry.checking) startCheck(database, entry, now, true).catch(() => {}); // a failed check is retried by the next call
-    return entry.loaded;
-  }
-  return entry.checking ?? startCheck(database, entry, now, false);
+  return entryOf(database).catalogue.get(options.now ?? Date.now(), options.fresh);
 }
 
-function startCheck(database: Database, entry: CacheEntry, now: number, background: boolean): Promise<LoadedCatalogue> {
-  const check = () => checkSignature(database, entry, now);
-  entry.checking = (background ? statementCounterStorage.exit(check) : check()).finally(() => {
-    entry.checking = null;
-  });
-  return entry.checking;
-}
-
-async function checkSignature(database: Database, entry: CacheEntry, now: number): Promise<LoadedCatalogue> {
+/** The catalogue of the measure tables as they are now: `previous` when their signature has not changed. */
+async function checkSignature(database: Database, previous: LoadedCatalogue | null): Promise<LoadedCatalogue> {
   const signature = await readSignature(database);
-  entry.checkedAt = now;
-  if (!entry.loaded || signature !== entry.signature) {
-    entry.signature = signature;
-    entry.loaded = loadFromTables(database, signature);
-    entry.loaded.catch(() => {
-      if (entry.signature === signature) {
-        entry.loaded = null;
-        entry.signature = null;
-      }
-    });
-  }
-  return entry.loaded;
+  return previous && previous.signature === signature ? previous : loadFromTables(database, signature);
 }
 
 /**
@@ -180,39 +192,10 @@ export async function readAdoptionStats(database: Database): Promise<AdoptionSta
 
 /**
  * Adoption statistics, reused for {@link ADOPTION_TTL_MS}. Like the catalogue, once read they are never waited for
- * again: when they are older, the caller gets them as they are and a re-read starts in the background, outside the
- * caller's statement count (on a large database the GROUP BY over every decided application takes a good fraction
- * of a second, which the request that happened to find them expired used to wait for).
+ * again: when they are older, the caller gets them as they are and a re-read starts in the background (on a large
+ * database the GROUP BY over every decided application takes a good fraction of a second, which the request that
+ * happened to find them expired used to wait for).
  */
 export function cachedAdoptionStats(database: Database, now = Date.now()): Promise<AdoptionStats> {
-  const entry = entryOf(database);
-  const current = entry.adoption;
-  if (current && now - current.at < ADOPTION_TTL_MS) return current.stats;
-  if (current?.settled) {
-    if (!entry.refreshingAdoption) {
-      entry.refreshingAdoption = true;
-      statementCounterStorage.exit(() => readAdoptionStats(database)).then(
-        (stats) => {
-          if (entry.adoption === current) entry.adoption = { at: now, stats: Promise.resolve(stats), settled: true };
-        },
-        () => {}, // the next call tries again
-      ).finally(() => {
-        entry.refreshingAdoption = false;
-      });
-    }
-    return current.stats;
-  }
-  if (current) return current.stats; // the first read is still under way
-  const stats = readAdoptionStats(database);
-  const pending: AdoptionEntry = { at: now, stats, settled: false };
-  entry.adoption = pending;
-  stats.then(
-    () => {
-      pending.settled = true;
-    },
-    () => {
-      if (entry.adoption === pending) entry.adoption = null;
-    },
-  );
-  return stats;
+  return entryOf(database).adoption.get(now);
 }
