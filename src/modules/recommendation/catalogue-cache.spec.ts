@@ -18,19 +18,24 @@ function counterRead() {
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
 
+/** A cell over a counting read (ttl 1,000), optionally with its first value (1, read at 0) already in. */
+async function cellOf(options: { loaded?: boolean } = {}) {
+  const { state, read } = counterRead();
+  const cell = new BackgroundRefreshed(1_000, read);
+  if (options.loaded) await cell.get(0);
+  return { state, cell };
+}
+
 describe('BackgroundRefreshed', () => {
   it('reads once for concurrent first callers, then serves the value without reading until it is old', async () => {
-    const { state, read } = counterRead();
-    const cell = new BackgroundRefreshed(1_000, read);
+    const { state, cell } = await cellOf();
     expect(await Promise.all([cell.get(0), cell.get(0), cell.get(10)])).toEqual([1, 1, 1]);
     expect(await cell.get(999)).toBe(1);
     expect(state.reads).toBe(1);
   });
 
   it('answers an old value at once and re-reads it in the background, outside the caller\'s statement count', async () => {
-    const { state, read } = counterRead();
-    const cell = new BackgroundRefreshed(1_000, read);
-    await cell.get(0);
+    const { state, cell } = await cellOf({ loaded: true });
     const counter = { count: 0 };
     expect(await statementCounterStorage.run(counter, () => cell.get(1_000))).toBe(1);
     expect(await statementCounterStorage.run(counter, () => cell.get(1_001))).toBe(1); // one re-read at a time
@@ -42,9 +47,7 @@ describe('BackgroundRefreshed', () => {
   });
 
   it('keeps the value when a background re-read fails, and the next call tries again', async () => {
-    const { state, read } = counterRead();
-    const cell = new BackgroundRefreshed(1_000, read);
-    await cell.get(0);
+    const { state, cell } = await cellOf({ loaded: true });
     state.fail = true;
     expect(await cell.get(1_000)).toBe(1);
     await settle();
@@ -55,8 +58,7 @@ describe('BackgroundRefreshed', () => {
   });
 
   it('lets a failed first read fail its callers, and reads again on the next call', async () => {
-    const { state, read } = counterRead();
-    const cell = new BackgroundRefreshed(1_000, read);
+    const { state, cell } = await cellOf();
     state.fail = true;
     await expect(cell.get(0)).rejects.toThrow('database down');
     state.fail = false;
@@ -64,9 +66,7 @@ describe('BackgroundRefreshed', () => {
   });
 
   it('waits for a new read when asked for a fresh value', async () => {
-    const { read } = counterRead();
-    const cell = new BackgroundRefreshed(1_000, read);
-    await cell.get(0);
+    const { cell } = await cellOf({ loaded: true });
     expect(await cell.get(1, true)).toBe(2);
     expect(await cell.get(2)).toBe(2);
   });

@@ -42,7 +42,8 @@ export interface LoadedCatalogue {
  * share a read under way. `read` gets the last value read, if any (to keep it when nothing changed).
  */
 export class BackgroundRefreshed<T> {
-  #current: { value: Promise<T>; at: number } | null = null;
+  /** the last value read, with the settled promise callers get for it */
+  #current: { value: T; served: Promise<T>; at: number } | null = null;
   #reading: Promise<T> | null = null;
 
   constructor(
@@ -55,15 +56,14 @@ export class BackgroundRefreshed<T> {
     const current = this.#current;
     if (current && !fresh) {
       if (now - current.at >= this.ttlMs && !this.#reading) this.#start(now, true).catch(() => {});
-      return current.value;
+      return current.served;
     }
     return this.#reading ?? this.#start(now, false);
   }
 
   #start(now: number, background: boolean): Promise<T> {
-    const previous = this.#current?.value ?? Promise.resolve(null);
-    const readAfter = () => previous.then((value) => this.read(value));
-    const reading = background ? statementCounterStorage.exit(readAfter) : readAfter();
+    const previous = this.#current?.value ?? null;
+    const reading = background ? statementCounterStorage.exit(() => this.read(previous)) : this.read(previous);
     this.#reading = reading;
     // registered before any caller's: both are settled by the time a caller of this read resumes
     const done = () => {
@@ -71,7 +71,7 @@ export class BackgroundRefreshed<T> {
     };
     reading.then(
       (value) => {
-        this.#current = { value: Promise.resolve(value), at: now };
+        this.#current = { value, served: Promise.resolve(value), at: now };
         done();
       },
       done,
